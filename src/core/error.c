@@ -1,0 +1,85 @@
+#include "core/error.h"
+#include "parallel/parallel.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mg_fail_all(const char *fmt, ...)
+{
+    if (par_rank() == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        fputs("ERROR: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+        va_end(ap);
+        fflush(stderr);
+    }
+    fflush(stdout);
+    par_finalize();
+    exit(MG_EXIT_INPUT);
+}
+
+void mg_fail_one(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "ERROR on rank %d: ", par_rank());
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    fflush(stderr);
+    fflush(stdout);
+    par_abort(MG_EXIT_RUNTIME);
+    exit(MG_EXIT_RUNTIME); /* not reached */
+}
+
+void mg_check_all(int failed, const char *msg)
+{
+    int first = par_min_int(failed ? par_rank() : par_size());
+    if (first == par_size())
+        return;
+    char buf[1024] = "";
+    if (par_rank() == first && msg)
+        snprintf(buf, sizeof buf, "%s", msg);
+    par_bcast_bytes(buf, sizeof buf, first);
+    mg_fail_all("%s", buf);
+}
+
+void *mg_malloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        mg_fail_one("out of memory allocating %zu bytes", n);
+    return p;
+}
+
+void *mg_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        mg_fail_one("out of memory allocating %zu x %zu bytes", n, size);
+    return p;
+}
+
+void *mg_realloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        mg_fail_one("out of memory reallocating to %zu bytes", n);
+    return q;
+}
+
+void mg_warn(const char *fmt, ...)
+{
+    if (par_rank() != 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("WARNING: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}

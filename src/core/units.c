@@ -1,0 +1,59 @@
+#include "core/units.h"
+
+#include <string.h>
+
+struct unit { enum quantity q; const char *name; double factor; };
+
+/* Factors convert a value in `name` into the metal unit of its quantity. */
+static const struct unit table[] = {
+    {Q_LENGTH, "A", 1.0},        {Q_LENGTH, "Angstrom", 1.0}, {Q_LENGTH, "nm", 10.0},
+    {Q_TIME, "ps", 1.0},         {Q_TIME, "fs", 1e-3},        {Q_TIME, "ns", 1e3},
+    {Q_TEMPERATURE, "K", 1.0},
+    {Q_PRESSURE, "bar", 1.0},    {Q_PRESSURE, "kbar", 1e3},   {Q_PRESSURE, "Pa", 1e-5},
+    {Q_PRESSURE, "MPa", 10.0},   {Q_PRESSURE, "GPa", 1e4},    {Q_PRESSURE, "atm", 1.01325},
+    {Q_ENERGY, "eV", 1.0},
+    {Q_MASS, "g/mol", 1.0},      {Q_MASS, "amu", 1.0},
+    {Q_NUMBER_DENSITY, "A^-3", 1.0}, {Q_NUMBER_DENSITY, "/A^3", 1.0},
+    {Q_NUMBER_DENSITY, "nm^-3", 1e-3},
+    {Q_MASS_DENSITY, "g/cm^3", 1.0}, {Q_MASS_DENSITY, "kg/m^3", 1e-3},
+};
+
+static const char *names[Q_NQUANTITY] = {
+    "length", "time", "temperature", "pressure", "energy", "mass",
+    "number density", "mass density",
+};
+
+static const char *accepted[Q_NQUANTITY] = {
+    "A, Angstrom, nm", "fs, ps, ns", "K", "bar, kbar, Pa, MPa, GPa, atm", "eV",
+    "g/mol, amu", "A^-3, /A^3, nm^-3", "g/cm^3, kg/m^3",
+};
+
+const char *units_base(enum quantity q)
+{
+    static const char *base[Q_NQUANTITY] = {"A", "ps", "K", "bar", "eV", "g/mol", "A^-3", "g/cm^3"};
+    return base[q];
+}
+
+const char *units_accepted(enum quantity q) { return accepted[q]; }
+const char *units_quantity_name(enum quantity q) { return names[q]; }
+
+int units_factor(enum quantity q, const char *unit, double *factor)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].q == q && strcmp(table[i].name, unit) == 0) {
+            *factor = table[i].factor;
+            return 1;
+        }
+    return 0;
+}
+
+int units_is_any(const char *word, enum quantity *which)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].name, word) == 0) {
+            if (which)
+                *which = table[i].q;
+            return 1;
+        }
+    return 0;
+}

@@ -1,0 +1,592 @@
+/* Deck commands. Each reads its arguments with the deck_* helpers (which
+ * report "file:line: command: what was expected") and acts on the system.
+ * docs/deck-reference.md documents every command; keep the two in step. */
+#include "build/build.h"
+#include "core/elements.h"
+#include "core/error.h"
+#include "deck/deck.h"
+#include "integrate/verlet.h"
+#include "io/data_file.h"
+#include "parallel/parallel.h"
+#include "potential/eam.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void need_no_system(deck *dk)
+{
+    if (dk->s->have_box)
+        deck_fail(dk, "%s must come before the system is created (read_data, create_lattice, create_alloy)",
+                  dk->args[0]);
+}
+
+static void need_system(deck *dk)
+{
+    if (!dk->s->have_box)
+        deck_fail(dk, "%s: no system yet (use read_data, create_lattice or create_alloy first)", dk->args[0]);
+}
+
+static void cmd_units(deck *dk)
+{
+    int i = 1;
+    const char *u = deck_word(dk, &i, "unit style");
+    if (strcmp(u, "metal") != 0)
+        deck_fail(dk, "units: mgmd uses LAMMPS metal units only (A, ps, eV, K, bar, g/mol), got '%s'", u);
+    deck_done(dk, i);
+}
+
+static void cmd_boundary(deck *dk)
+{
+    need_no_system(dk);
+    int i = 1;
+    for (int d = 0; d < 3; d++) {
+        const char *w = deck_word(dk, &i, "boundary (p, f or s for each of x, y, z)");
+        if (strlen(w) != 1 || !strchr("pfs", w[0]))
+            deck_fail(dk, "boundary: '%s' for %c is not p (periodic), f (fixed) or s (shrink-wrapped)", w, 'x' + d);
+        dk->s->box.boundary[d] = w[0];
+    }
+    deck_done(dk, i);
+}
+
+static void cmd_processors(deck *dk)
+{
+    need_no_system(dk);
+    int i = 1;
+    for (int d = 0; d < 3; d++) {
+        if (i < dk->nargs && strcmp(dk->args[i], "*") == 0) {
+            dk->s->procs[d] = 0;
+            i++;
+        } else {
+            dk->s->procs[d] = (int)deck_int(dk, &i, "ranks along a dimension (or *)", 1, 1 << 20);
+        }
+    }
+    deck_done(dk, i);
+}
+
+static void cmd_timestep(deck *dk)
+{
+    int i = 1;
+    double dt = deck_quantity(dk, &i, Q_TIME, "time step", NULL);
+    if (!(dt > 0))
+        deck_fail(dk, "timestep: must be positive");
+    deck_done(dk, i);
+    dk->s->dt = dt;
+}
+
+static void cmd_variable(deck *dk)
+{
+    int i = 1;
+    const char *name = deck_word(dk, &i, "variable name");
+    if (i < dk->nargs && strcmp(dk->args[i], "=") == 0)
+        i++;
+    const char *value = deck_word(dk, &i, "value");
+    deck_done(dk, i);
+    if (deck_set_var(dk, name, value, 0) != 0)
+        deck_fail(dk, "variable: bad name '%s' (letters, digits, _) or too many variables", name);
+}
+
+static void cmd_print(deck *dk)
+{
+    if (par_rank() == 0) {
+        for (int i = 1; i < dk->nargs; i++)
+            printf("%s%s", dk->args[i], i + 1 < dk->nargs ? " " : "\n");
+        fflush(stdout);
+    }
+}
+
+static void cmd_echo(deck *dk)
+{
+    int i = 1;
+    dk->echo = deck_bool(dk, &i, "echo");
+    deck_done(dk, i);
+}
+
+static void cmd_read_data(deck *dk)
+{
+    need_no_system(dk);
+    int i = 1;
+    char path[2048];
+    deck_path(dk, deck_word(dk, &i, "data file"), path, sizeof path);
+    deck_done(dk, i);
+    data_read(dk->s, path);
+    if (par_rank() == 0)
+        printf("read_data: %lld atoms, %d types from %s\n", (long long)dk->s->atoms.natoms, dk->s->atoms.ntypes, path);
+}
+
+static void cmd_write_data(deck *dk)
+{
+    need_system(dk);
+    int i = 1;
+    const char *path = deck_word(dk, &i, "file name");
+    int vel = 1;
+    while (i < dk->nargs) {
+        const char *k = deck_word(dk, &i, "keyword");
+        if (!strcmp(k, "velocities"))
+            vel = deck_bool(dk, &i, "velocities");
+        else
+            deck_fail(dk, "write_data: unknown keyword '%s' (expected velocities)", k);
+    }
+    if (data_write(dk->s, path, vel) != 0)
+        deck_fail(dk, "write_data: cannot write %s: %s", path, strerror(errno));
+}
+
+/* Types named by element: type t gets element names[t-1] and its standard mass. */
+static void set_types(md *s, int n, char (*names)[8])
+{
+    atoms_set_ntypes(&s->atoms, n);
+    for (int t = 1; t <= n; t++) {
+        memcpy(s->atoms.element[t], names[t - 1], ATOMS_NAME_LEN);
+        s->atoms.element[t][ATOMS_NAME_LEN - 1] = '\0';
+        s->atoms.mass[t] = element_mass(element_number(names[t - 1]));
+    }
+}
+
+static void lattice_args(deck *dk, int *i, char *style, double *a, int cells[3], double *covera)
+{
+    snprintf(style, 16, "%s", deck_word(dk, i, "lattice style (sc, bcc, fcc, hcp, diamond, b2, l12)"));
+    *a = deck_quantity(dk, i, Q_LENGTH, "lattice constant", "cells");
+    if (!(*a > 0))
+        deck_fail(dk, "%s: lattice constant must be positive", dk->args[0]);
+    const char *k = deck_word(dk, i, "'cells'");
+    if (strcmp(k, "cells") != 0)
+        deck_fail(dk, "%s: expected 'cells NX NY NZ' after the lattice constant, got '%s'", dk->args[0], k);
+    for (int d = 0; d < 3; d++)
+        cells[d] = (int)deck_int(dk, i, "number of unit cells", 1, 100000);
+    *covera = 0.0;
+}
+
+static void report_built(deck *dk)
+{
+    md *s = dk->s;
+    if (par_rank() == 0) {
+        printf("%s: %lld atoms in a %.6g x %.6g x %.6g A box, types", dk->args[0], (long long)s->atoms.natoms,
+               s->box.len[0], s->box.len[1], s->box.len[2]);
+        for (int t = 1; t <= s->atoms.ntypes; t++)
+            printf(" %d=%s", t, s->atoms.element[t]);
+        printf("\n");
+        fflush(stdout);
+    }
+}
+
+static void cmd_create_lattice(deck *dk)
+{
+    need_no_system(dk);
+    int i = 1, cells[3];
+    char style[16];
+    double a, covera;
+    lattice_args(dk, &i, style, &a, cells, &covera);
+    char names[BUILD_MAX_SPECIES][8];
+    int nt = 0;
+    while (i < dk->nargs) {
+        const char *k = deck_word(dk, &i, "keyword");
+        if (!strcmp(k, "types")) {
+            while (i < dk->nargs && element_number(dk->args[i]) && nt < BUILD_MAX_SPECIES)
+                snprintf(names[nt++], 8, "%s", dk->args[i++]);
+        } else if (!strcmp(k, "covera")) {
+            covera = deck_real(dk, &i, "c/a ratio");
+        } else {
+            deck_fail(dk, "create_lattice: unknown keyword '%s' (expected types, covera)", k);
+        }
+    }
+    double cell[3], basis[8][3];
+    int kind[8], nkinds;
+    if (lattice_basis(style, covera, cell, basis, kind, &nkinds) < 0)
+        deck_fail(dk, "create_lattice: unknown lattice '%s' (expected sc, bcc, fcc, hcp, diamond, b2, l12)", style);
+    if (nt != nkinds)
+        deck_fail(dk, "create_lattice: lattice %s needs %d element name%s after 'types' (got %d)", style, nkinds,
+                  nkinds > 1 ? "s" : "", nt);
+    int type_of_kind[2] = {1, 2};
+    /* The same element on both kinds of site is one type. */
+    if (nkinds == 2 && strcmp(names[0], names[1]) == 0) {
+        nt = 1;
+        type_of_kind[1] = 1;
+    }
+    set_types(dk->s, nt, names);
+    char err[512];
+    if (build_lattice(dk->s, style, a, covera, cells, type_of_kind, 0, NULL, 0, err, sizeof err) != 0)
+        deck_fail(dk, "create_lattice: %s", err);
+    report_built(dk);
+}
+
+static void cmd_create_alloy(deck *dk)
+{
+    need_no_system(dk);
+    int i = 1;
+    const char *comp = deck_word(dk, &i, "composition (e.g. Cu64Zr36)");
+    char names[BUILD_MAX_SPECIES][8], err[512];
+    double frac[BUILD_MAX_SPECIES];
+    int ns = composition_parse(comp, names, frac, err, sizeof err);
+    if (ns < 0)
+        deck_fail(dk, "create_alloy: %s", err);
+    const char *mode = deck_word(dk, &i, "'lattice' or 'atoms'");
+    uint64_t seed = 0;
+    int have_seed = 0;
+    if (!strcmp(mode, "lattice")) {
+        int cells[3];
+        char style[16];
+        double a, covera;
+        lattice_args(dk, &i, style, &a, cells, &covera);
+        while (i < dk->nargs) {
+            const char *k = deck_word(dk, &i, "keyword");
+            if (!strcmp(k, "seed")) {
+                seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
+                have_seed = 1;
+            } else if (!strcmp(k, "covera")) {
+                covera = deck_real(dk, &i, "c/a ratio");
+            } else {
+                deck_fail(dk, "create_alloy: unknown keyword '%s' (expected seed, covera)", k);
+            }
+        }
+        if (!have_seed)
+            deck_fail(dk, "create_alloy: missing 'seed N' (the random placement of species needs one)");
+        set_types(dk->s, ns, names);
+        if (build_lattice(dk->s, style, a, covera, cells, NULL, ns, frac, seed, err, sizeof err) != 0)
+            deck_fail(dk, "create_alloy: %s", err);
+    } else if (!strcmp(mode, "atoms")) {
+        int64_t n = deck_int(dk, &i, "number of atoms", 1, INT64_C(1) << 40);
+        double rho = 0, mindist = 2.0;
+        while (i < dk->nargs) {
+            const char *k = deck_word(dk, &i, "keyword");
+            if (!strcmp(k, "density")) {
+                double v = deck_real(dk, &i, "density");
+                const char *u = deck_word(dk, &i, "density unit (A^-3, nm^-3 for atoms per volume; g/cm^3)");
+                double f;
+                if (units_factor(Q_NUMBER_DENSITY, u, &f)) {
+                    rho = v * f;
+                } else if (units_factor(Q_MASS_DENSITY, u, &f)) {
+                    double mbar = 0;
+                    for (int k2 = 0; k2 < ns; k2++)
+                        mbar += frac[k2] * element_mass(element_number(names[k2]));
+                    rho = v * f / (mbar * MG_MV2D);
+                } else {
+                    deck_fail(dk, "create_alloy: unknown density unit '%s' (expected %s, or %s)", u,
+                              units_accepted(Q_NUMBER_DENSITY), units_accepted(Q_MASS_DENSITY));
+                }
+            } else if (!strcmp(k, "seed")) {
+                seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
+                have_seed = 1;
+            } else if (!strcmp(k, "mindist")) {
+                mindist = deck_quantity(dk, &i, Q_LENGTH, "minimum distance", "density seed mindist");
+            } else {
+                deck_fail(dk, "create_alloy: unknown keyword '%s' (expected density, seed, mindist)", k);
+            }
+        }
+        if (!(rho > 0))
+            deck_fail(dk, "create_alloy: missing 'density VALUE UNIT'");
+        if (!have_seed)
+            deck_fail(dk, "create_alloy: missing 'seed N'");
+        set_types(dk->s, ns, names);
+        if (build_random(dk->s, n, rho, mindist, ns, frac, seed, err, sizeof err) != 0)
+            deck_fail(dk, "create_alloy: %s", err);
+    } else {
+        deck_fail(dk, "create_alloy: expected 'lattice' or 'atoms' after the composition, got '%s'", mode);
+    }
+    report_built(dk);
+}
+
+/* Potential files: as given, next to the deck, in $MGMD_POTENTIALS, in the
+ * source tree's potentials/, or in Debian's LAMMPS potentials folder. */
+static void find_potential(const deck *dk, const char *name, char *out, int outlen)
+{
+    deck_path(dk, name, out, outlen);
+    if (access(out, F_OK) == 0 || name[0] == '/')
+        return;
+    const char *dirs[3] = {getenv("MGMD_POTENTIALS"), MGMD_SOURCE_DIR "/potentials", "/usr/share/lammps/potentials"};
+    for (int k = 0; k < 3; k++) {
+        if (!dirs[k])
+            continue;
+        char cand[2048];
+        snprintf(cand, sizeof cand, "%s/%s", dirs[k], name);
+        if (access(cand, F_OK) == 0) {
+            snprintf(out, (size_t)outlen, "%s", cand);
+            return;
+        }
+    }
+}
+
+static void cmd_potential(deck *dk)
+{
+    need_system(dk);
+    md *s = dk->s;
+    int i = 1;
+    const char *style = deck_word(dk, &i, "potential style (eam, eam/alloy, eam/fs)");
+    enum eam_style es;
+    if (!strcmp(style, "eam")) es = EAM_FUNCFL;
+    else if (!strcmp(style, "eam/alloy")) es = EAM_SETFL;
+    else if (!strcmp(style, "eam/fs")) es = EAM_FS;
+    else deck_fail(dk, "potential: unknown style '%s' (expected eam, eam/alloy, eam/fs)", style);
+    int nt = s->atoms.ntypes;
+    int want = es == EAM_FUNCFL ? nt : nt + 1;
+    if (dk->nargs - i != want)
+        deck_fail(dk, "potential %s: expected %s for the %d atom type%s, got %d word%s", style,
+                  es == EAM_FUNCFL ? "one funcfl file per type" : "a file and one element per type", nt,
+                  nt > 1 ? "s" : "", dk->nargs - i, dk->nargs - i == 1 ? "" : "s");
+    char paths[DECK_MAX_ARGS][2048];
+    const char *args[DECK_MAX_ARGS];
+    for (int k = 0; k < want; k++) {
+        if (es == EAM_FUNCFL || k == 0)
+            find_potential(dk, dk->args[i + k], paths[k], sizeof paths[k]);
+        else
+            snprintf(paths[k], sizeof paths[k], "%s", dk->args[i + k]);
+        args[k] = paths[k];
+    }
+    /* Rank 0 reads; the tables (or the error) go to everybody. */
+    eam_tables tab;
+    memset(&tab, 0, sizeof tab);
+    char err[1024] = "";
+    int status = 0;
+    if (par_rank() == 0)
+        status = eam_tables_read(es, nt, want, args, &tab, err, sizeof err);
+    par_bcast_ints(&status, 1, 0);
+    if (status != 0) {
+        par_bcast_bytes(err, sizeof err, 0);
+        deck_fail(dk, "potential: %s", err);
+    }
+    size_t nint = 0, ndbl = 0;
+    if (par_rank() == 0)
+        ndbl = eam_tables_pack_size(&tab, &nint);
+    size_t sizes[2] = {ndbl, nint};
+    par_bcast_bytes(sizes, sizeof sizes, 0);
+    double *dbuf = mg_malloc(sizes[0] * sizeof(double));
+    int *ibuf = mg_malloc(sizes[1] * sizeof(int));
+    if (par_rank() == 0)
+        eam_tables_pack(&tab, dbuf, ibuf);
+    par_bcast_doubles(dbuf, sizes[0], 0);
+    par_bcast_ints(ibuf, sizes[1], 0);
+    if (par_rank() != 0 && eam_tables_unpack(&tab, dbuf, ibuf) != 0)
+        mg_fail_one("potential: broadcast tables are inconsistent");
+    free(dbuf);
+    free(ibuf);
+    /* The file's masses and element names replace the defaults, as in LAMMPS. */
+    for (int t = 1; t <= nt; t++) {
+        const char *old = s->atoms.element[t];
+        if (old[0] && strcmp(old, tab.element[t]) != 0)
+            mg_warn("%s:%d: type %d was %s but the potential maps it to %s", dk->path, dk->line, t, old,
+                    tab.element[t]);
+        snprintf(s->atoms.element[t], ATOMS_NAME_LEN, "%s", tab.element[t]);
+        s->atoms.mass[t] = tab.mass[t];
+    }
+    if (s->pot) {
+        eam_destroy(s->pot);
+        free(s->pot);
+    }
+    s->pot = mg_calloc(1, sizeof *s->pot);
+    eam_setup(s->pot, es, &tab);
+    s->ready = 0;
+    if (par_rank() == 0) {
+        printf("potential %s: cutoff %.6g A; per type pair (A):", style, s->pot->cut);
+        for (int a = 1; a <= nt; a++)
+            for (int b = a; b <= nt; b++)
+                printf(" %s-%s %.4g", s->atoms.element[a], s->atoms.element[b], s->pot->cutpair[a * (nt + 1) + b]);
+        printf("\n");
+    }
+}
+
+static void cmd_mass(deck *dk)
+{
+    need_system(dk);
+    int i = 1;
+    int t = (int)deck_int(dk, &i, "atom type", 1, dk->s->atoms.ntypes);
+    double m = deck_quantity(dk, &i, Q_MASS, "mass", NULL);
+    if (!(m > 0))
+        deck_fail(dk, "mass: must be positive");
+    deck_done(dk, i);
+    dk->s->atoms.mass[t] = m;
+}
+
+static void cmd_neighbor(deck *dk)
+{
+    int i = 1;
+    neighbor *nb = &dk->s->nb;
+    const char *kw = "skin every delay check";
+    while (i < dk->nargs) {
+        const char *k = deck_word(dk, &i, "keyword");
+        if (!strcmp(k, "skin")) {
+            nb->skin = deck_quantity(dk, &i, Q_LENGTH, "skin", kw);
+            if (!(nb->skin >= 0))
+                deck_fail(dk, "neighbor: skin must be >= 0");
+        } else if (!strcmp(k, "every")) {
+            nb->every = (int)deck_int(dk, &i, "every", 1, 1000000);
+        } else if (!strcmp(k, "delay")) {
+            nb->delay = (int)deck_int(dk, &i, "delay", 0, 1000000);
+        } else if (!strcmp(k, "check")) {
+            nb->check = deck_bool(dk, &i, "check");
+        } else {
+            deck_fail(dk, "neighbor: unknown keyword '%s' (expected %s)", k, kw);
+        }
+    }
+    dk->s->ready = 0;
+}
+
+static void cmd_sort(deck *dk)
+{
+    int i = 1;
+    const char *k = deck_word(dk, &i, "'every'");
+    if (strcmp(k, "every") != 0)
+        deck_fail(dk, "sort: expected 'every N', got '%s'", k);
+    dk->s->nb.sort_every = (int)deck_int(dk, &i, "sort interval (steps, 0 = never)", 0, 1000000000);
+    deck_done(dk, i);
+}
+
+static void cmd_velocity(deck *dk)
+{
+    need_system(dk);
+    int i = 1;
+    const char *what = deck_word(dk, &i, "'create' or 'zero'");
+    if (!strcmp(what, "create")) {
+        double T = deck_quantity(dk, &i, Q_TEMPERATURE, "temperature", "seed");
+        if (!(T >= 0))
+            deck_fail(dk, "velocity create: temperature must be >= 0 K");
+        const char *k = deck_word(dk, &i, "'seed'");
+        if (strcmp(k, "seed") != 0)
+            deck_fail(dk, "velocity create: expected 'seed N', got '%s'", k);
+        uint64_t seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
+        deck_done(dk, i);
+        velocity_create(dk->s, T, seed);
+    } else if (!strcmp(what, "zero")) {
+        const char *k = deck_word(dk, &i, "'momentum'");
+        if (strcmp(k, "momentum") != 0)
+            deck_fail(dk, "velocity zero: expected 'momentum', got '%s'", k);
+        deck_done(dk, i);
+        velocity_zero_momentum(dk->s);
+    } else {
+        deck_fail(dk, "velocity: expected 'create T seed N' or 'zero momentum', got '%s'", what);
+    }
+}
+
+static void cmd_thermo(deck *dk)
+{
+    int i = 1;
+    thermo *t = &dk->out->thermo;
+    while (i < dk->nargs) {
+        const char *k = deck_word(dk, &i, "keyword");
+        if (!strcmp(k, "every")) {
+            t->every = (int)deck_int(dk, &i, "thermo interval (steps)", 0, 1000000000);
+        } else if (!strcmp(k, "file")) {
+            const char *p = deck_word(dk, &i, "CSV file name");
+            if (thermo_open(t, p) != 0)
+                deck_fail(dk, "thermo: cannot write %s: %s", p, strerror(errno));
+        } else {
+            deck_fail(dk, "thermo: unknown keyword '%s' (expected every, file)", k);
+        }
+    }
+}
+
+static void cmd_dump(deck *dk)
+{
+    int i = 1;
+    outputs *o = dk->out;
+    const char *name = deck_word(dk, &i, "dump name");
+    if (outputs_find_dump(o, name))
+        deck_fail(dk, "dump: a dump named '%s' exists already (undump it first)", name);
+    if (o->ndump == OUTPUT_MAX_DUMPS)
+        deck_fail(dk, "dump: at most %d dumps at a time", OUTPUT_MAX_DUMPS);
+    dump d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.name, sizeof d.name, "%s", name);
+    d.precision = 10;
+    d.last_step = -1;
+    while (i < dk->nargs) {
+        const char *k = deck_word(dk, &i, "keyword");
+        if (!strcmp(k, "every")) {
+            d.every = (int)deck_int(dk, &i, "dump interval (steps)", 1, 1000000000);
+        } else if (!strcmp(k, "file")) {
+            snprintf(d.path, sizeof d.path, "%s", deck_word(dk, &i, "file name"));
+        } else if (!strcmp(k, "precision")) {
+            d.precision = (int)deck_int(dk, &i, "precision (significant digits)", 1, 17);
+        } else if (!strcmp(k, "columns")) {
+            while (i < dk->nargs && dump_column_code(dk->args[i]) >= 0) {
+                if (d.ncol == DUMP_MAX_COLS)
+                    deck_fail(dk, "dump: at most %d columns", DUMP_MAX_COLS);
+                d.col[d.ncol++] = dump_column_code(dk->args[i++]);
+            }
+            if (i < dk->nargs && strcmp(dk->args[i], "every") && strcmp(dk->args[i], "file") &&
+                strcmp(dk->args[i], "precision"))
+                deck_fail(dk, "dump: unknown column '%s' (columns: %s)", dk->args[i], dump_column_list());
+        } else {
+            deck_fail(dk, "dump: unknown keyword '%s' (expected every, file, columns, precision)", k);
+        }
+    }
+    if (!d.every)
+        deck_fail(dk, "dump: missing 'every N'");
+    if (!d.path[0])
+        deck_fail(dk, "dump: missing 'file PATH'");
+    if (!d.ncol) {
+        static const char *def[] = {"id", "type", "x", "y", "z"};
+        for (int k = 0; k < 5; k++)
+            d.col[d.ncol++] = dump_column_code(def[k]);
+    }
+    if (dump_open(&d) != 0)
+        deck_fail(dk, "dump: cannot write %s: %s", d.path, strerror(errno));
+    o->dumps[o->ndump++] = d;
+}
+
+static void cmd_undump(deck *dk)
+{
+    int i = 1;
+    const char *name = deck_word(dk, &i, "dump name");
+    deck_done(dk, i);
+    if (!outputs_find_dump(dk->out, name))
+        deck_fail(dk, "undump: no dump named '%s'", name);
+    outputs_remove_dump(dk->out, name);
+}
+
+static void cmd_run(deck *dk)
+{
+    need_system(dk);
+    int i = 1;
+    int64_t n = deck_int(dk, &i, "number of steps", 0, INT64_C(1) << 50);
+    deck_done(dk, i);
+    if (!dk->s->pot)
+        deck_fail(dk, "run: no potential chosen (use the potential command)");
+    for (int t = 1; t <= dk->s->atoms.ntypes; t++)
+        if (!(dk->s->atoms.mass[t] > 0))
+            deck_fail(dk, "run: type %d has no mass (set it with 'mass %d VALUE')", t, t);
+    run_nve(dk->s, dk->out, n);
+}
+
+static const struct { const char *name; deck_command_fn fn; } commands[] = {
+    {"boundary", cmd_boundary},
+    {"create_alloy", cmd_create_alloy},
+    {"create_lattice", cmd_create_lattice},
+    {"dump", cmd_dump},
+    {"echo", cmd_echo},
+    {"mass", cmd_mass},
+    {"neighbor", cmd_neighbor},
+    {"potential", cmd_potential},
+    {"print", cmd_print},
+    {"processors", cmd_processors},
+    {"read_data", cmd_read_data},
+    {"run", cmd_run},
+    {"sort", cmd_sort},
+    {"thermo", cmd_thermo},
+    {"timestep", cmd_timestep},
+    {"undump", cmd_undump},
+    {"units", cmd_units},
+    {"variable", cmd_variable},
+    {"velocity", cmd_velocity},
+    {"write_data", cmd_write_data},
+};
+
+deck_command_fn deck_find_command(const char *name)
+{
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (strcmp(commands[k].name, name) == 0)
+            return commands[k].fn;
+    return NULL;
+}
+
+const char *deck_command_list(void)
+{
+    static char list[1024];
+    if (!list[0])
+        for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+            strcat(list, commands[k].name);
+            if (k + 1 < sizeof commands / sizeof commands[0])
+                strcat(list, " ");
+        }
+    return list;
+}

@@ -1,0 +1,120 @@
+#include "integrate/verlet.h"
+#include "core/units.h"
+#include "parallel/parallel.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static void half_kick(atoms *a, double dtf)
+{
+    for (int i = 0; i < a->nlocal; i++) {
+        double dtfm = dtf / atoms_mass(a, i);
+        a->v[i][0] += dtfm * a->f[i][0];
+        a->v[i][1] += dtfm * a->f[i][1];
+        a->v[i][2] += dtfm * a->f[i][2];
+    }
+}
+
+static void kick_drift(atoms *a, double dtf, double dt)
+{
+    for (int i = 0; i < a->nlocal; i++) {
+        double dtfm = dtf / atoms_mass(a, i);
+        a->v[i][0] += dtfm * a->f[i][0];
+        a->v[i][1] += dtfm * a->f[i][1];
+        a->v[i][2] += dtfm * a->f[i][2];
+        a->x[i][0] += dt * a->v[i][0];
+        a->x[i][1] += dt * a->v[i][1];
+        a->x[i][2] += dt * a->v[i][2];
+    }
+}
+
+/* End-of-run timing table: Section | min | avg | max | %varavg | %total,
+ * over ranks, as LAMMPS prints it. */
+static void report(md *s, int64_t nsteps, double wall)
+{
+    double t[TIMER_NSECTION + 1], tsq[TIMER_NSECTION + 1];
+    double accounted = 0;
+    for (int k = 0; k < TIMER_NSECTION; k++) {
+        t[k] = s->tm.t[k];
+        accounted += t[k];
+    }
+    t[TIMER_NSECTION] = wall - accounted;
+    int n = TIMER_NSECTION + 1;
+    for (int k = 0; k < n; k++)
+        tsq[k] = t[k] * t[k];
+    double mn[TIMER_NSECTION + 1], mx[TIMER_NSECTION + 1], sum[TIMER_NSECTION + 1], sumsq[TIMER_NSECTION + 1];
+    par_min_doubles(t, mn, n);
+    par_max_doubles(t, mx, n);
+    par_sum_doubles(t, sum, n);
+    par_sum_doubles(tsq, sumsq, n);
+    double wall_max = par_max_double(wall);
+    int64_t nb = s->nb.nbuild, nd = s->nb.ndanger;
+    if (par_rank() != 0)
+        return;
+    int np = par_size();
+    double atomsteps = (double)s->atoms.natoms * (double)nsteps;
+    printf("Loop time of %.6g s on %d rank%s for %lld steps with %lld atoms\n", wall_max, np, np > 1 ? "s" : "",
+           (long long)nsteps, (long long)s->atoms.natoms);
+    if (nsteps > 0 && wall_max > 0)
+        printf("Performance: %.4g us/atom-step, %.4g atom-steps/s, %.4g ns/day (dt %.6g ps)\n",
+               1e6 * wall_max / atomsteps, atomsteps / wall_max,
+               (double)nsteps * s->dt * 1e-3 / wall_max * 86400.0, s->dt);
+    printf("\nSection |  min time  |  avg time  |  max time  |%%varavg| %%total\n");
+    printf("---------------------------------------------------------------\n");
+    for (int k = 0; k < n; k++) {
+        double avg = sum[k] / np;
+        double var = sumsq[k] / np - avg * avg;
+        double varavg = avg > 0 ? 100.0 * sqrt(var > 0 ? var : 0) / avg : 0.0;
+        printf("%-7s | %-10.5g | %-10.5g | %-10.5g | %5.1f | %6.2f\n",
+               k < TIMER_NSECTION ? timers_name((enum timer_section)k) : "Other", mn[k], avg, mx[k], varavg,
+               wall_max > 0 ? 100.0 * avg / wall_max : 0.0);
+    }
+    printf("\nNeighbor list builds = %lld, dangerous builds = %lld\n\n", (long long)nb, (long long)nd);
+    fflush(stdout);
+}
+
+void run_nve(md *s, outputs *o, int64_t nsteps)
+{
+    atoms *a = &s->atoms;
+    const int64_t start = s->step, end = start + nsteps;
+    const double t0 = s->time;
+    const double dt = s->dt, dtf = 0.5 * dt * MG_FTM2V;
+
+    o->thermo.header_printed = 0;
+    s->nb.nbuild = s->nb.ndanger = 0;
+    timers_reset(&s->tm);
+    int peratom = 0;
+    int due = outputs_due(o, start, start, end, &peratom);
+    a->want_peratom = peratom;
+    md_setup(s, due);
+    /* Set-up is not part of the loop time, as in LAMMPS. */
+    timers_reset(&s->tm);
+    double wall0 = s->tm.mark;
+    if (due)
+        outputs_write(o, s, start, end);
+    timers_stamp(&s->tm, TIMER_OUTPUT);
+
+    for (int64_t n = 1; n <= nsteps; n++) {
+        kick_drift(a, dtf, dt);
+        s->step = start + n;
+        s->time = t0 + (double)n * dt;
+        timers_stamp(&s->tm, TIMER_MODIFY);
+        if (neighbor_decide(&s->nb, a, s->step)) {
+            md_reneighbor(s);
+        } else {
+            halo_forward_x(&s->halo, a, &s->box);
+            timers_stamp(&s->tm, TIMER_COMM);
+        }
+        due = outputs_due(o, s->step, start, end, &peratom);
+        a->want_peratom = peratom;
+        md_force(s, due);
+        half_kick(a, dtf);
+        timers_stamp(&s->tm, TIMER_MODIFY);
+        if (due)
+            outputs_write(o, s, start, end);
+        timers_stamp(&s->tm, TIMER_OUTPUT);
+    }
+    a->want_peratom = 0;
+    report(s, nsteps, par_wtime() - wall0);
+}

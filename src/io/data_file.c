@@ -1,0 +1,384 @@
+#include "io/data_file.h"
+#include "core/elements.h"
+#include "core/error.h"
+#include "core/idmap.h"
+#include "parallel/parallel.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BLOCK = 65536 };
+
+/* What rank 0 learns from the header, broadcast as one struct. */
+struct header {
+    long long natoms;
+    int ntypes;
+    double lo[3], hi[3], tilt[3];
+    int triclinic;
+    int have_masses, have_velocities;
+    char err[512];
+};
+
+struct reader {
+    FILE *f;
+    const char *path;
+    int line;
+    char buf[4096];
+    char raw[4096];        /* the line before its comment was cut */
+};
+
+static int next_line(struct reader *r)
+{
+    if (!fgets(r->buf, sizeof r->buf, r->f))
+        return 0;
+    r->line++;
+    memcpy(r->raw, r->buf, sizeof r->raw);
+    char *hash = strchr(r->buf, '#');
+    if (hash)
+        *hash = '\0';
+    return 1;
+}
+
+static int blank(const char *s)
+{
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
+/* Parse the header and leave the reader at the first section keyword. */
+static int read_header(struct reader *r, struct header *h, char *section)
+{
+    /* The first line is a title. */
+    if (!fgets(r->buf, sizeof r->buf, r->f)) {
+        snprintf(h->err, sizeof h->err, "%s:1: file is empty (expected a LAMMPS data file)", r->path);
+        return -1;
+    }
+    r->line = 1;
+    int have_lo[3] = {0, 0, 0};
+    while (next_line(r)) {
+        if (blank(r->buf))
+            continue;
+        long long n;
+        int k;
+        double a, b, c;
+        char w1[64], w2[64], w3[64];
+        if (sscanf(r->buf, "%lld %63s %63s", &n, w1, w2) == 3 && !strcmp(w1, "atom") && !strcmp(w2, "types")) {
+            h->ntypes = (int)n;
+        } else if (sscanf(r->buf, "%lld %63s", &n, w1) == 2 && !strcmp(w1, "atoms")) {
+            h->natoms = n;
+        } else if (sscanf(r->buf, "%lf %lf %63s %63s", &a, &b, w1, w2) == 4 && w1[1] == 'l' && w1[2] == 'o' &&
+                   w2[1] == 'h' && w2[2] == 'i' && w1[0] >= 'x' && w1[0] <= 'z' && w1[0] == w2[0]) {
+            k = w1[0] - 'x';
+            h->lo[k] = a;
+            h->hi[k] = b;
+            have_lo[k] = 1;
+        } else if (sscanf(r->buf, "%lf %lf %lf %63s %63s %63s", &a, &b, &c, w1, w2, w3) == 6 && !strcmp(w1, "xy") &&
+                   !strcmp(w2, "xz") && !strcmp(w3, "yz")) {
+            h->tilt[0] = a; h->tilt[1] = b; h->tilt[2] = c;
+            h->triclinic = 1;
+        } else if (sscanf(r->buf, "%63s", w1) == 1 && isalpha((unsigned char)w1[0])) {
+            snprintf(section, 64, "%s", w1);
+            break;
+        } else if (sscanf(r->buf, "%lld %63s", &n, w1) == 2) {
+            /* Bonds, angles... are fine as long as they are zero. */
+            if (n != 0) {
+                snprintf(h->err, sizeof h->err, "%s:%d: '%s' is not supported (mgmd reads atom_style atomic)",
+                         r->path, r->line, w1);
+                return -1;
+            }
+        } else {
+            snprintf(h->err, sizeof h->err, "%s:%d: cannot read header line '%.80s'", r->path, r->line, r->buf);
+            return -1;
+        }
+    }
+    if (h->natoms <= 0 || h->ntypes <= 0) {
+        snprintf(h->err, sizeof h->err, "%s: header must give a positive 'N atoms' and 'N atom types'", r->path);
+        return -1;
+    }
+    for (int d = 0; d < 3; d++)
+        if (!have_lo[d] || !(h->hi[d] > h->lo[d])) {
+            snprintf(h->err, sizeof h->err, "%s: header must give '%clo %chi' with %chi > %clo", r->path,
+                     'x' + d, 'x' + d, 'x' + d, 'x' + d);
+            return -1;
+        }
+    return 0;
+}
+
+/* Skip to the first non-blank line after a section keyword. */
+static int skip_blank(struct reader *r)
+{
+    while (next_line(r))
+        if (!blank(r->buf))
+            return 1;
+    return 0;
+}
+
+void data_read(md *s, const char *path)
+{
+    if (s->have_box)
+        mg_fail_all("read_data %s: a system already exists; mgmd holds one system per deck", path);
+    struct header h;
+    memset(&h, 0, sizeof h);
+    struct reader r = {NULL, path, 0, {0}, {0}};
+    char section[64] = "";
+    int root = par_rank() == 0;
+    if (root) {
+        r.f = fopen(path, "r");
+        if (!r.f)
+            snprintf(h.err, sizeof h.err, "%s: cannot open data file: %s", path, strerror(errno));
+        else
+            read_header(&r, &h, section);
+    }
+    par_bcast_bytes(&h, sizeof h, 0);
+    if (h.err[0]) {
+        if (r.f) fclose(r.f);
+        mg_fail_all("%s", h.err);
+    }
+    box *b = &s->box;
+    for (int d = 0; d < 3; d++) {
+        b->lo[d] = h.lo[d];
+        b->hi[d] = h.hi[d];
+    }
+    b->xy = h.tilt[0]; b->xz = h.tilt[1]; b->yz = h.tilt[2];
+    b->triclinic = h.triclinic;
+    box_update(b);
+    char err[512];
+    if (box_check_tilts(b, err, sizeof err) != 0)
+        mg_fail_all("%s: %s", path, err);
+    s->have_box = 1;
+    atoms_set_ntypes(&s->atoms, h.ntypes);
+    s->atoms.natoms = h.natoms;
+    md_decompose(s);
+
+    /* Sections, in file order. Rank 0 parses; blocks go to everybody.
+     * status: 0 more sections, 1 done, -1 error (message in errbuf). */
+    double *blk = mg_malloc((size_t)BLOCK * 8 * sizeof(double));
+    int seen_atoms = 0;
+    idmap ids = {NULL, NULL, 0};
+    for (;;) {
+        char sec[64] = "", errbuf[512] = "";
+        int status = 0;
+        if (root) {
+            if (!section[0])
+                status = 1;
+            else
+                snprintf(sec, sizeof sec, "%s", section);
+        }
+        par_bcast_ints(&status, 1, 0);
+        if (status == 1)
+            break;
+        par_bcast_bytes(sec, sizeof sec, 0);
+        int kind = !strcmp(sec, "Masses") ? 0 : !strcmp(sec, "Atoms") ? 1 : !strcmp(sec, "Velocities") ? 2 : -1;
+        if (kind < 0) {
+            if (root) fclose(r.f);
+            mg_fail_all("%s:%d: unknown section '%s' (expected Masses, Atoms or Velocities)", path, r.line, sec);
+        }
+        long long count = kind == 0 ? h.ntypes : h.natoms;
+        long long done = 0;
+        if (kind == 2) {
+            if (!seen_atoms) {
+                if (root) fclose(r.f);
+                mg_fail_all("%s: the Velocities section must come after the Atoms section", path);
+            }
+            int64_t dup = 0;
+            idmap_free(&ids);
+            if (idmap_build(&ids, s->atoms.id, s->atoms.nlocal, &dup) != 0)
+                mg_fail_one("%s: atom id %lld appears twice", path, (long long)dup);
+        }
+        int first = 1;
+        while (done < count) {
+            int nblk = (int)(count - done < BLOCK ? count - done : BLOCK);
+            if (root) {
+                if (first && !skip_blank(&r))
+                    snprintf(errbuf, sizeof errbuf, "%s:%d: file ends before the %s section's lines", path, r.line, sec);
+                for (int k = 0; k < nblk && !errbuf[0]; k++) {
+                    if (!(first && k == 0) && !next_line(&r)) {
+                        snprintf(errbuf, sizeof errbuf, "%s:%d: file ends after %lld of %lld lines of %s", path,
+                                 r.line, done + k, count, sec);
+                        break;
+                    }
+                    double *v = blk + (size_t)k * 8;
+                    if (kind == 0) {
+                        int t;
+                        if (sscanf(r.buf, "%d %lf", &t, &v[1]) != 2 || t < 1 || t > h.ntypes || !(v[1] > 0)) {
+                            snprintf(errbuf, sizeof errbuf, "%s:%d: expected 'type mass' with type 1..%d and mass > 0 (g/mol)",
+                                     path, r.line, h.ntypes);
+                            break;
+                        }
+                        v[0] = t;
+                        /* "1 63.546 # Cu": the comment names the element. */
+                        char name[8] = "";
+                        const char *hash = strchr(r.raw, '#');
+                        if (hash && sscanf(hash + 1, "%7s", name) == 1 && element_number(name))
+                            memcpy(&v[2], name, sizeof name);
+                        else
+                            memset(&v[2], 0, sizeof name);
+                    } else if (kind == 1) {
+                        long long id;
+                        int t, im[3] = {0, 0, 0};
+                        int nr = sscanf(r.buf, "%lld %d %lf %lf %lf %d %d %d", &id, &t, &v[2], &v[3], &v[4], &im[0],
+                                        &im[1], &im[2]);
+                        if ((nr != 5 && nr != 8) || id < 1 || t < 1 || t > h.ntypes) {
+                            snprintf(errbuf, sizeof errbuf,
+                                     "%s:%d: expected 'id type x y z [ix iy iz]' with id >= 1 and type 1..%d",
+                                     path, r.line, h.ntypes);
+                            break;
+                        }
+                        memcpy(&v[0], &id, sizeof id);
+                        v[1] = t;
+                        v[5] = im[0]; v[6] = im[1]; v[7] = im[2];
+                    } else {
+                        long long id;
+                        if (sscanf(r.buf, "%lld %lf %lf %lf", &id, &v[1], &v[2], &v[3]) != 4) {
+                            snprintf(errbuf, sizeof errbuf, "%s:%d: expected 'id vx vy vz' (A/ps)", path, r.line);
+                            break;
+                        }
+                        memcpy(&v[0], &id, sizeof id);
+                    }
+                }
+            }
+            first = 0;
+            par_bcast_bytes(errbuf, sizeof errbuf, 0);
+            if (errbuf[0]) {
+                if (root) fclose(r.f);
+                free(blk);
+                mg_fail_all("%s", errbuf);
+            }
+            par_bcast_doubles(blk, (size_t)nblk * 8, 0);
+            for (int k = 0; k < nblk; k++) {
+                double *v = blk + (size_t)k * 8;
+                if (kind == 0) {
+                    s->atoms.mass[(int)v[0]] = v[1];
+                    memcpy(s->atoms.element[(int)v[0]], &v[2], ATOMS_NAME_LEN);
+                    s->atoms.element[(int)v[0]][ATOMS_NAME_LEN - 1] = '\0';
+                } else if (kind == 1) {
+                    long long id;
+                    memcpy(&id, &v[0], sizeof id);
+                    double x[3] = {v[2], v[3], v[4]}, l[3];
+                    int im[3] = {(int)v[5], (int)v[6], (int)v[7]};
+                    box_to_lamda(b, x, l);
+                    if (decomp_owner(&s->dc, l) == s->dc.rank) {
+                        box_remap(b, x, im);
+                        atoms_add(&s->atoms, id, (int)v[1], x, NULL, im);
+                    }
+                } else {
+                    long long id;
+                    memcpy(&id, &v[0], sizeof id);
+                    int i = idmap_find(&ids, id);
+                    if (i >= 0) {
+                        s->atoms.v[i][0] = v[1];
+                        s->atoms.v[i][1] = v[2];
+                        s->atoms.v[i][2] = v[3];
+                    }
+                }
+            }
+            done += nblk;
+        }
+        if (kind == 1)
+            seen_atoms = 1;
+        if (root) {
+            section[0] = '\0';
+            if (skip_blank(&r))
+                sscanf(r.buf, "%63s", section);
+        }
+    }
+    free(blk);
+    idmap_free(&ids);
+    if (root)
+        fclose(r.f);
+    if (!seen_atoms)
+        mg_fail_all("%s: no Atoms section", path);
+    int64_t total = par_sum_i64(s->atoms.nlocal);
+    if (total != s->atoms.natoms)
+        mg_fail_all("%s: header says %lld atoms, the Atoms section placed %lld in the box", path,
+                    (long long)s->atoms.natoms, (long long)total);
+}
+
+/* Format this rank's lines of one section into a buffer. */
+static char *format_section(const md *s, int velocities, size_t *len)
+{
+    const atoms *a = &s->atoms;
+    size_t cap = (size_t)a->nlocal * 140 + 16, n = 0;
+    char *buf = mg_malloc(cap);
+    for (int i = 0; i < a->nlocal; i++) {
+        int w;
+        if (velocities)
+            w = snprintf(buf + n, cap - n, "%lld %.17g %.17g %.17g\n", (long long)a->id[i], a->v[i][0], a->v[i][1],
+                         a->v[i][2]);
+        else
+            w = snprintf(buf + n, cap - n, "%lld %d %.17g %.17g %.17g %d %d %d\n", (long long)a->id[i], a->type[i],
+                         a->x[i][0], a->x[i][1], a->x[i][2], a->image[i][0], a->image[i][1], a->image[i][2]);
+        n += (size_t)w;
+    }
+    *len = n;
+    return buf;
+}
+
+static void funnel(FILE *f, const md *s, int velocities)
+{
+    size_t len;
+    char *mine = format_section(s, velocities, &len);
+    if (par_rank() == 0) {
+        fwrite(mine, 1, len, f);
+        void *rb = NULL;
+        size_t rcap = 0;
+        for (int r = 1; r < par_size(); r++) {
+            size_t n = par_recv(&rb, &rcap, r);
+            fwrite(rb, 1, n, f);
+        }
+        free(rb);
+    } else {
+        par_send(mine, len, 0);
+    }
+    free(mine);
+}
+
+int data_write(md *s, const char *path, int velocities)
+{
+    const box *b = &s->box;
+    const atoms *a = &s->atoms;
+    FILE *f = NULL;
+    int ok = 1, err = 0;
+    if (par_rank() == 0) {
+        f = fopen(path, "w");
+        ok = f != NULL;
+        err = errno;
+    }
+    par_bcast_ints(&ok, 1, 0);
+    if (!ok) {
+        errno = err;
+        return -1;
+    }
+    if (f) {
+        fprintf(f, "LAMMPS data file written by mgmd (units metal) at step %lld\n\n", (long long)s->step);
+        fprintf(f, "%lld atoms\n%d atom types\n\n", (long long)a->natoms, a->ntypes);
+        fprintf(f, "%.17g %.17g xlo xhi\n%.17g %.17g ylo yhi\n%.17g %.17g zlo zhi\n", b->lo[0], b->hi[0], b->lo[1],
+                b->hi[1], b->lo[2], b->hi[2]);
+        if (b->triclinic)
+            fprintf(f, "%.17g %.17g %.17g xy xz yz\n", b->xy, b->xz, b->yz);
+        fprintf(f, "\nMasses\n\n");
+        for (int t = 1; t <= a->ntypes; t++)
+            fprintf(f, "%d %.17g%s%s\n", t, a->mass[t], a->element[t][0] ? " # " : "", a->element[t]);
+        fprintf(f, "\nAtoms # atomic\n\n");
+    }
+    funnel(f, s, 0);
+    if (velocities) {
+        if (f)
+            fprintf(f, "\nVelocities\n\n");
+        funnel(f, s, 1);
+    }
+    if (f) {
+        ok = !ferror(f);
+        err = errno;
+        ok = (fclose(f) == 0) && ok;
+    }
+    par_bcast_ints(&ok, 1, 0);
+    par_bcast_ints(&err, 1, 0);
+    errno = err;
+    return ok ? 0 : -1;
+}

@@ -1,0 +1,166 @@
+#include "io/dump.h"
+#include "core/error.h"
+#include "core/units.h"
+#include "parallel/parallel.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum col {
+    C_ID, C_TYPE, C_ELEMENT, C_MASS, C_X, C_Y, C_Z, C_XU, C_YU, C_ZU, C_IX, C_IY, C_IZ,
+    C_VX, C_VY, C_VZ, C_FX, C_FY, C_FZ, C_PE, C_KE, C_SXX, C_SYY, C_SZZ, C_SXY, C_SXZ, C_SYZ,
+    C_NCOL
+};
+
+/* Names as LAMMPS' dump custom spells them; stress columns are LAMMPS'
+ * compute stress/atom: -(m v_a v_b + W_ab), in bar*A^3. */
+static const char *names[C_NCOL] = {
+    "id", "type", "element", "mass", "x", "y", "z", "xu", "yu", "zu", "ix", "iy", "iz",
+    "vx", "vy", "vz", "fx", "fy", "fz", "pe", "ke", "sxx", "syy", "szz", "sxy", "sxz", "syz",
+};
+
+int dump_column_code(const char *name)
+{
+    for (int k = 0; k < C_NCOL; k++)
+        if (strcmp(names[k], name) == 0)
+            return k;
+    return -1;
+}
+
+const char *dump_column_list(void)
+{
+    return "id type element mass x y z xu yu zu ix iy iz vx vy vz fx fy fz pe ke sxx syy szz sxy sxz syz";
+}
+
+int dump_column_peratom(int code) { return code == C_PE || (code >= C_SXX && code <= C_SYZ); }
+
+int dump_needs_peratom(const dump *d)
+{
+    for (int k = 0; k < d->ncol; k++)
+        if (dump_column_peratom(d->col[k]))
+            return 1;
+    return 0;
+}
+
+int dump_open(dump *d)
+{
+    int ok = 1, err = 0;
+    if (par_rank() == 0) {
+        d->fp = fopen(d->path, "w");
+        ok = d->fp != NULL;
+        err = errno;
+    }
+    par_bcast_ints(&ok, 1, 0);
+    par_bcast_ints(&err, 1, 0);
+    errno = err;
+    d->last_step = -1;
+    return ok ? 0 : -1;
+}
+
+void dump_close(dump *d)
+{
+    if (d->fp)
+        fclose(d->fp);
+    d->fp = NULL;
+}
+
+/* Format this rank's atoms as text lines into a growing buffer. */
+static char *format_atoms(const dump *d, const md *s, size_t *len)
+{
+    const atoms *a = &s->atoms;
+    size_t cap = (size_t)a->nlocal * (size_t)d->ncol * 26 + 64, n = 0;
+    char *buf = mg_malloc(cap);
+    for (int i = 0; i < a->nlocal; i++) {
+        if (cap - n < (size_t)d->ncol * 40 + 2) {
+            cap = 2 * cap + (size_t)d->ncol * 40;
+            buf = mg_realloc(buf, cap);
+        }
+        double u[3];
+        box_unwrap(&s->box, a->x[i], a->image[i], u);
+        double m = atoms_mass(a, i);
+        for (int k = 0; k < d->ncol; k++) {
+            int c = d->col[k];
+            char *p = buf + n;
+            size_t room = cap - n;
+            int w = 0;
+            double val = 0.0;
+            switch (c) {
+            case C_ID: w = snprintf(p, room, "%lld", (long long)a->id[i]); break;
+            case C_TYPE: w = snprintf(p, room, "%d", a->type[i]); break;
+            case C_ELEMENT: w = snprintf(p, room, "%s", a->element[a->type[i]][0] ? a->element[a->type[i]] : "X"); break;
+            case C_IX: case C_IY: case C_IZ: w = snprintf(p, room, "%d", a->image[i][c - C_IX]); break;
+            default:
+                if (c == C_MASS) val = m;
+                else if (c >= C_X && c <= C_Z) val = a->x[i][c - C_X];
+                else if (c >= C_XU && c <= C_ZU) val = u[c - C_XU];
+                else if (c >= C_VX && c <= C_VZ) val = a->v[i][c - C_VX];
+                else if (c >= C_FX && c <= C_FZ) val = a->f[i][c - C_FX];
+                else if (c == C_PE) val = a->eatom[i];
+                else if (c == C_KE) {
+                    const double *v = a->v[i];
+                    val = 0.5 * m * (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]) * MG_MVV2E;
+                } else {
+                    static const int ab[6][2] = {{0, 0}, {1, 1}, {2, 2}, {0, 1}, {0, 2}, {1, 2}};
+                    int q = c - C_SXX;
+                    val = -(m * a->v[i][ab[q][0]] * a->v[i][ab[q][1]] * MG_MVV2E + a->vatom[i][q]) * MG_NKTV2P;
+                }
+                w = snprintf(p, room, "%.*g", d->precision, val);
+            }
+            n += (size_t)w;
+            buf[n++] = k + 1 < d->ncol ? ' ' : '\n';
+        }
+    }
+    *len = n;
+    return buf;
+}
+
+void dump_write(dump *d, md *s)
+{
+    if (d->last_step == s->step)
+        return;
+    d->last_step = s->step;
+    size_t len;
+    char *mine = format_atoms(d, s, &len);
+    if (par_rank() == 0) {
+        const box *b = &s->box;
+        FILE *f = d->fp;
+        fprintf(f, "ITEM: TIMESTEP\n%lld\nITEM: NUMBER OF ATOMS\n%lld\n", (long long)s->step,
+                (long long)s->atoms.natoms);
+        char bnd[3][3];
+        for (int k = 0; k < 3; k++) {
+            char c = b->boundary[k] == 'p' ? 'p' : b->boundary[k];
+            bnd[k][0] = bnd[k][1] = c;
+            bnd[k][2] = '\0';
+        }
+        if (b->triclinic) {
+            /* LAMMPS writes the bounding box of the tilted cell plus tilts. */
+            double xlo = b->lo[0] + fmin(fmin(0.0, b->xy), fmin(b->xz, b->xy + b->xz));
+            double xhi = b->hi[0] + fmax(fmax(0.0, b->xy), fmax(b->xz, b->xy + b->xz));
+            double ylo = b->lo[1] + fmin(0.0, b->yz), yhi = b->hi[1] + fmax(0.0, b->yz);
+            fprintf(f, "ITEM: BOX BOUNDS xy xz yz %s %s %s\n%.17g %.17g %.17g\n%.17g %.17g %.17g\n%.17g %.17g %.17g\n",
+                    bnd[0], bnd[1], bnd[2], xlo, xhi, b->xy, ylo, yhi, b->xz, b->lo[2], b->hi[2], b->yz);
+        } else {
+            fprintf(f, "ITEM: BOX BOUNDS %s %s %s\n%.17g %.17g\n%.17g %.17g\n%.17g %.17g\n", bnd[0], bnd[1],
+                    bnd[2], b->lo[0], b->hi[0], b->lo[1], b->hi[1], b->lo[2], b->hi[2]);
+        }
+        fputs("ITEM: ATOMS", f);
+        for (int k = 0; k < d->ncol; k++)
+            fprintf(f, " %s", names[d->col[k]]);
+        fputc('\n', f);
+        fwrite(mine, 1, len, f);
+        void *rb = NULL;
+        size_t rcap = 0;
+        for (int r = 1; r < par_size(); r++) {
+            size_t n = par_recv(&rb, &rcap, r);
+            fwrite(rb, 1, n, f);
+        }
+        free(rb);
+        if (fflush(f) != 0 || ferror(f))
+            mg_fail_one("dump %s: writing %s failed: %s", d->name, d->path, strerror(errno));
+    } else {
+        par_send(mine, len, 0);
+    }
+    free(mine);
+}

@@ -1,0 +1,94 @@
+#include "io/thermo.h"
+#include "core/units.h"
+#include "parallel/parallel.h"
+
+#include <errno.h>
+#include <string.h>
+
+static const char *names[THERMO_NCOL] = {
+    "step", "time[ps]", "temp[K]", "pe[eV]", "ke[eV]", "etotal[eV]", "press[bar]",
+    "pxx[bar]", "pyy[bar]", "pzz[bar]", "pxy[bar]", "pxz[bar]", "pyz[bar]",
+    "vol[A^3]", "density[g/cm^3]",
+};
+
+const char *thermo_column_name(int k) { return names[k]; }
+
+void thermo_init(thermo *t)
+{
+    memset(t, 0, sizeof *t);
+    t->every = 0;
+}
+
+void thermo_close(thermo *t)
+{
+    if (t->csv)
+        fclose(t->csv);
+    t->csv = NULL;
+}
+
+int thermo_open(thermo *t, const char *path)
+{
+    thermo_close(t);
+    snprintf(t->path, sizeof t->path, "%s", path);
+    int ok = 1;
+    if (par_rank() == 0) {
+        t->csv = fopen(path, "w");
+        ok = t->csv != NULL;
+        if (ok) {
+            for (int k = 0; k < THERMO_NCOL; k++)
+                fprintf(t->csv, "%s%s", names[k], k + 1 < THERMO_NCOL ? "," : "\n");
+            fflush(t->csv);
+        }
+    }
+    int err = errno;
+    par_bcast_ints(&ok, 1, 0);
+    par_bcast_ints(&err, 1, 0);
+    errno = err;
+    return ok ? 0 : -1;
+}
+
+void thermo_compute(md *s, double v[THERMO_NCOL])
+{
+    double kt[6];
+    double ke = md_kinetic(s, kt);
+    double dof = md_dof(s);
+    double vol = s->box.volume;
+    double temp = dof > 0 ? 2.0 * ke / (dof * MG_BOLTZ) : 0.0;
+    double p[6];
+    for (int q = 0; q < 6; q++)
+        p[q] = (kt[q] + s->virial[q]) / vol * MG_NKTV2P;
+    v[0] = (double)s->step;
+    v[1] = s->time;
+    v[2] = temp;
+    v[3] = s->epot;
+    v[4] = ke;
+    v[5] = s->epot + ke;
+    v[6] = (p[0] + p[1] + p[2]) / 3.0;
+    for (int q = 0; q < 6; q++)
+        v[7 + q] = p[q];
+    v[13] = vol;
+    v[14] = md_total_mass(s) / vol * MG_MV2D;
+}
+
+void thermo_output(thermo *t, md *s)
+{
+    double v[THERMO_NCOL];
+    thermo_compute(s, v);
+    if (par_rank() != 0)
+        return;
+    if (!t->header_printed) {
+        printf("%10s %12s %10s %16s %14s %16s %12s %12s %10s\n", "Step", "Time[ps]", "Temp[K]",
+               "PotEng[eV]", "KinEng[eV]", "TotEng[eV]", "Press[bar]", "Volume[A^3]", "Dens[g/cm3]");
+        t->header_printed = 1;
+    }
+    printf("%10lld %12.6g %10.4f %16.8f %14.8f %16.8f %12.4f %12.6g %10.6f\n", (long long)s->step,
+           v[1], v[2], v[3], v[4], v[5], v[6], v[13], v[14]);
+    fflush(stdout);
+    if (t->csv) {
+        fprintf(t->csv, "%lld", (long long)s->step);
+        for (int k = 1; k < THERMO_NCOL; k++)
+            fprintf(t->csv, ",%.17g", v[k]);
+        fputc('\n', t->csv);
+        fflush(t->csv);
+    }
+}

@@ -1,0 +1,36 @@
+/* Thermodynamic output: a table on screen and a CSV file whose header names
+ * every column with its unit, e.g. `temp[K]`.
+ *
+ * Columns: step, time[ps], temp[K], pe[eV], ke[eV], etotal[eV], press[bar],
+ * pxx..pyz[bar], vol[A^3], density[g/cm^3]. Energies are totals over the
+ * system (not per atom), as in LAMMPS' default thermo. Pressure includes the
+ * kinetic term; temperature uses 3N-3 degrees of freedom. */
+#ifndef MGMD_THERMO_H
+#define MGMD_THERMO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "system/system.h"
+
+enum { THERMO_NCOL = 15 };
+
+typedef struct thermo {
+    int every;              /* steps between lines; 0 = first and last only */
+    char path[1024];        /* CSV file, "" for none                        */
+    FILE *csv;              /* open on rank 0                               */
+    int header_printed;     /* screen header for the current run            */
+} thermo;
+
+void thermo_init(thermo *t);
+void thermo_close(thermo *t);
+/* Open (truncating) the CSV file on rank 0; returns 0 or -1 with errno. */
+int thermo_open(thermo *t, const char *path);
+/* Values of all columns at the current step (collective; forces with energy
+ * must be current). */
+void thermo_compute(md *s, double v[THERMO_NCOL]);
+/* Print one line to screen and CSV (collective). */
+void thermo_output(thermo *t, md *s);
+const char *thermo_column_name(int k);
+
+#endif

@@ -1,0 +1,98 @@
+/* mgmd: molecular dynamics for metallic glasses.
+ *
+ *   mgmd [-var NAME VALUE]... [-echo] DECK
+ *   mpirun -np N mgmd DECK
+ */
+#include "core/error.h"
+#include "deck/deck.h"
+#include "io/output.h"
+#include "parallel/parallel.h"
+#include "system/system.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: mgmd [options] DECK\n"
+            "  -var NAME VALUE   set deck variable NAME (overrides 'variable NAME = ...' in the deck)\n"
+            "  -v NAME VALUE     same as -var\n"
+            "  -echo             print each deck command before running it\n"
+            "  -h, --help        this help\n"
+            "  --version         version and exit\n"
+            "Runs under mpirun for several ranks. Units: LAMMPS metal. See docs/deck-reference.md.\n");
+}
+
+int main(int argc, char **argv)
+{
+    par_init(&argc, &argv);
+    md s;
+    outputs out;
+    deck dk;
+    md_init(&s);
+    outputs_init(&out);
+    deck_init(&dk, &s, &out);
+
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            if (par_rank() == 0)
+                usage(stdout);
+            par_finalize();
+            return MG_EXIT_OK;
+        } else if (!strcmp(a, "--version")) {
+            if (par_rank() == 0)
+                printf("mgmd %s (git %s)\n", MGMD_VERSION, MGMD_GIT_HASH);
+            par_finalize();
+            return MG_EXIT_OK;
+        } else if (!strcmp(a, "-var") || !strcmp(a, "-v")) {
+            if (i + 2 >= argc) {
+                if (par_rank() == 0)
+                    fprintf(stderr, "ERROR: %s needs NAME VALUE\n", a);
+                par_finalize();
+                return MG_EXIT_USAGE;
+            }
+            if (deck_set_var(&dk, argv[i + 1], argv[i + 2], 1) != 0) {
+                if (par_rank() == 0)
+                    fprintf(stderr, "ERROR: bad variable name '%s' (letters, digits, _)\n", argv[i + 1]);
+                par_finalize();
+                return MG_EXIT_USAGE;
+            }
+            i += 2;
+        } else if (!strcmp(a, "-echo")) {
+            dk.echo = 1;
+        } else if (a[0] == '-') {
+            if (par_rank() == 0) {
+                fprintf(stderr, "ERROR: unknown option '%s'\n", a);
+                usage(stderr);
+            }
+            par_finalize();
+            return MG_EXIT_USAGE;
+        } else if (!path) {
+            path = a;
+        } else {
+            if (par_rank() == 0)
+                fprintf(stderr, "ERROR: more than one deck given ('%s' and '%s')\n", path, a);
+            par_finalize();
+            return MG_EXIT_USAGE;
+        }
+    }
+    if (!path) {
+        if (par_rank() == 0)
+            usage(stderr);
+        par_finalize();
+        return MG_EXIT_USAGE;
+    }
+    if (par_rank() == 0)
+        printf("mgmd %s (git %s) on %d MPI rank%s, deck %s\n", MGMD_VERSION, MGMD_GIT_HASH, par_size(),
+               par_size() > 1 ? "s" : "", path);
+    deck_run_file(&dk, path);
+    outputs_close(&out);
+    deck_free(&dk);
+    md_destroy(&s);
+    par_finalize();
+    return MG_EXIT_OK;
+}

@@ -1,0 +1,259 @@
+#include "neighbor/neighbor.h"
+#include "core/error.h"
+#include "parallel/parallel.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void neighbor_init(neighbor *nb)
+{
+    memset(nb, 0, sizeof *nb);
+    nb->skin = 1.0;
+    nb->every = 1;
+    nb->delay = 0;
+    nb->check = 1;
+    nb->sort_every = 1000;
+    nb->last_build = -1;
+}
+
+void neighbor_destroy(neighbor *nb)
+{
+    free(nb->cutsq); free(nb->cutneighsq);
+    free(nb->first); free(nb->nown); free(nb->nghost); free(nb->neigh);
+    free(nb->binstart); free(nb->binatom); free(nb->atombin);
+    free(nb->stencil); free(nb->xhold);
+    memset(nb, 0, sizeof *nb);
+}
+
+void neighbor_set_cutoffs(neighbor *nb, int ntypes, const double *cut)
+{
+    int n1 = ntypes + 1;
+    nb->ntypes = ntypes;
+    nb->cutsq = mg_realloc(nb->cutsq, (size_t)(n1 * n1) * sizeof(double));
+    nb->cutneighsq = mg_realloc(nb->cutneighsq, (size_t)(n1 * n1) * sizeof(double));
+    nb->cutneigh_max = 0.0;
+    for (int k = 0; k < n1 * n1; k++) {
+        nb->cutsq[k] = cut[k] * cut[k];
+        double c = cut[k] > 0.0 ? cut[k] + nb->skin : 0.0;
+        nb->cutneighsq[k] = c * c;
+        if (c > nb->cutneigh_max)
+            nb->cutneigh_max = c;
+    }
+}
+
+/* Bin grid over the bounding box of `n` atoms, bins about half the
+ * neighbour cutoff wide (a finer grid wastes fewer distance checks). */
+static void make_bins(neighbor *nb, const atoms *a, int n)
+{
+    double lo[3] = {DBL_MAX, DBL_MAX, DBL_MAX}, hi[3] = {-DBL_MAX, -DBL_MAX, -DBL_MAX};
+    for (int i = 0; i < n; i++)
+        for (int d = 0; d < 3; d++) {
+            lo[d] = fmin(lo[d], a->x[i][d]);
+            hi[d] = fmax(hi[d], a->x[i][d]);
+        }
+    double binsize = 0.5 * (nb->cutneigh_max > 0 ? nb->cutneigh_max : 1.0);
+    long total = 1;
+    for (int d = 0; d < 3; d++) {
+        if (n == 0) { lo[d] = 0; hi[d] = 1; }
+        double ext = hi[d] - lo[d];
+        int k = (int)(ext / binsize);
+        if (k < 1) k = 1;
+        /* Cap the grid so a sparse system (a wire in vacuum) cannot blow up memory. */
+        if (k > 1024) k = 1024;
+        nb->nbin[d] = k;
+        nb->binlo[d] = lo[d];
+        nb->bininv[d] = ext > 0 ? k / ext : 0.0;
+        total *= k;
+    }
+    if (total > 64L * 1024 * 1024)
+        mg_fail_one("neighbor: %ld bins needed; the system is too sparse for its cutoff", total);
+    nb->nbins = (int)total;
+    if (nb->nbins + 1 > nb->bincap) {
+        nb->bincap = nb->nbins + 1;
+        nb->binstart = mg_realloc(nb->binstart, (size_t)nb->bincap * sizeof(int));
+    }
+    if (n > nb->atomcap) {
+        nb->atomcap = n + n / 4 + 16;
+        nb->binatom = mg_realloc(nb->binatom, (size_t)nb->atomcap * sizeof(int));
+        nb->atombin = mg_realloc(nb->atombin, (size_t)nb->atomcap * sizeof(int));
+    }
+    /* Counting sort of atoms by bin. */
+    memset(nb->binstart, 0, (size_t)(nb->nbins + 1) * sizeof(int));
+    for (int i = 0; i < n; i++) {
+        int c[3];
+        for (int d = 0; d < 3; d++) {
+            c[d] = (int)((a->x[i][d] - nb->binlo[d]) * nb->bininv[d]);
+            if (c[d] >= nb->nbin[d]) c[d] = nb->nbin[d] - 1;
+            if (c[d] < 0) c[d] = 0;
+        }
+        int b = c[0] + nb->nbin[0] * (c[1] + nb->nbin[1] * c[2]);
+        nb->atombin[i] = b;
+        nb->binstart[b + 1]++;
+    }
+    for (int b = 0; b < nb->nbins; b++)
+        nb->binstart[b + 1] += nb->binstart[b];
+    for (int i = 0; i < n; i++)
+        nb->binatom[nb->binstart[nb->atombin[i]]++] = i;
+    for (int b = nb->nbins; b > 0; b--)
+        nb->binstart[b] = nb->binstart[b - 1];
+    nb->binstart[0] = 0;
+}
+
+/* Bin offsets whose closest approach is within the neighbour cutoff. */
+static void make_stencil(neighbor *nb)
+{
+    double bs[3];
+    int s[3];
+    for (int d = 0; d < 3; d++) {
+        bs[d] = nb->bininv[d] > 0 ? 1.0 / nb->bininv[d] : 1.0;
+        s[d] = (int)ceil(nb->cutneigh_max / bs[d]);
+        if (s[d] > nb->nbin[d] - 1) s[d] = nb->nbin[d] - 1;
+    }
+    nb->nstencil = 0;
+    double c2 = nb->cutneigh_max * nb->cutneigh_max;
+    for (int k = -s[2]; k <= s[2]; k++)
+        for (int j = -s[1]; j <= s[1]; j++)
+            for (int i = -s[0]; i <= s[0]; i++) {
+                double dx = (abs(i) > 0 ? abs(i) - 1 : 0) * bs[0];
+                double dy = (abs(j) > 0 ? abs(j) - 1 : 0) * bs[1];
+                double dz = (abs(k) > 0 ? abs(k) - 1 : 0) * bs[2];
+                if (dx * dx + dy * dy + dz * dz >= c2)
+                    continue;
+                if (nb->nstencil == nb->stencilcap) {
+                    nb->stencilcap = nb->stencilcap ? 2 * nb->stencilcap : 256;
+                    nb->stencil = mg_realloc(nb->stencil, (size_t)nb->stencilcap * 3 * sizeof(int));
+                }
+                int *st = nb->stencil + 3 * nb->nstencil++;
+                st[0] = i; st[1] = j; st[2] = k;
+            }
+}
+
+static void push(neighbor *nb, int j)
+{
+    if (nb->nneigh == nb->neighcap) {
+        nb->neighcap = nb->neighcap ? 2 * nb->neighcap : 65536;
+        nb->neigh = mg_realloc(nb->neigh, nb->neighcap * sizeof(int));
+    }
+    nb->neigh[nb->nneigh++] = j;
+}
+
+void neighbor_build(neighbor *nb, const atoms *a, int64_t step)
+{
+    int nlocal = a->nlocal, nall = a->nlocal + a->nghost;
+    make_bins(nb, a, nall);
+    make_stencil(nb);
+    if (nlocal > nb->listcap) {
+        nb->listcap = nlocal + nlocal / 4 + 16;
+        nb->first = mg_realloc(nb->first, (size_t)nb->listcap * sizeof(int));
+        nb->nown = mg_realloc(nb->nown, (size_t)nb->listcap * sizeof(int));
+        nb->nghost = mg_realloc(nb->nghost, (size_t)nb->listcap * sizeof(int));
+    }
+    nb->nlist = nlocal;
+    nb->nneigh = 0;
+    int n1 = nb->ntypes + 1;
+    int ghostbuf_cap = 1024, *ghostbuf = mg_malloc((size_t)ghostbuf_cap * sizeof(int));
+    for (int i = 0; i < nlocal; i++) {
+        const double *xi = a->x[i];
+        const double *cut_i = nb->cutneighsq + a->type[i] * n1;
+        int b = nb->atombin[i];
+        int c0 = b % nb->nbin[0], c1 = (b / nb->nbin[0]) % nb->nbin[1], c2 = b / (nb->nbin[0] * nb->nbin[1]);
+        nb->first[i] = (int)nb->nneigh;
+        if (nb->nneigh > (size_t)INT32_MAX)
+            mg_fail_one("neighbor list larger than 2^31 entries on one rank; use more ranks");
+        int ng = 0;
+        for (int s = 0; s < nb->nstencil; s++) {
+            int b0 = c0 + nb->stencil[3 * s], b1 = c1 + nb->stencil[3 * s + 1], b2 = c2 + nb->stencil[3 * s + 2];
+            if (b0 < 0 || b0 >= nb->nbin[0] || b1 < 0 || b1 >= nb->nbin[1] || b2 < 0 || b2 >= nb->nbin[2])
+                continue;
+            int bb = b0 + nb->nbin[0] * (b1 + nb->nbin[1] * b2);
+            for (int k = nb->binstart[bb]; k < nb->binstart[bb + 1]; k++) {
+                int j = nb->binatom[k];
+                if (j < nlocal && j <= i)
+                    continue;
+                double dx = xi[0] - a->x[j][0], dy = xi[1] - a->x[j][1], dz = xi[2] - a->x[j][2];
+                double rsq = dx * dx + dy * dy + dz * dz;
+                if (rsq >= cut_i[a->type[j]])
+                    continue;
+                if (j < nlocal) {
+                    push(nb, j);
+                } else {
+                    if (ng == ghostbuf_cap) {
+                        ghostbuf_cap *= 2;
+                        ghostbuf = mg_realloc(ghostbuf, (size_t)ghostbuf_cap * sizeof(int));
+                    }
+                    ghostbuf[ng++] = j;
+                }
+            }
+        }
+        nb->nown[i] = (int)(nb->nneigh - (size_t)nb->first[i]);
+        for (int k = 0; k < ng; k++)
+            push(nb, ghostbuf[k]);
+        nb->nghost[i] = ng;
+    }
+    free(ghostbuf);
+    /* Remember positions for the displacement check. */
+    if (nlocal > nb->holdcap) {
+        nb->holdcap = nlocal + nlocal / 4 + 16;
+        nb->xhold = mg_realloc(nb->xhold, (size_t)nb->holdcap * sizeof *nb->xhold);
+    }
+    memcpy(nb->xhold, a->x, (size_t)nlocal * sizeof *nb->xhold);
+    nb->last_build = step;
+    nb->nbuild++;
+}
+
+int neighbor_decide(neighbor *nb, const atoms *a, int64_t step)
+{
+    int64_t since = step - nb->last_build;
+    if (since < nb->delay || (nb->every > 1 && since % nb->every != 0))
+        return 0;
+    if (!nb->check)
+        return 1;
+    double limit = 0.25 * nb->skin * nb->skin;
+    int moved = 0;
+    for (int i = 0; i < a->nlocal; i++) {
+        double dx = a->x[i][0] - nb->xhold[i][0], dy = a->x[i][1] - nb->xhold[i][1],
+               dz = a->x[i][2] - nb->xhold[i][2];
+        if (dx * dx + dy * dy + dz * dz > limit) {
+            moved = 1;
+            break;
+        }
+    }
+    moved = par_max_int(moved);
+    /* A rebuild forced on the first allowed step may have been overdue. */
+    if (moved && since == nb->delay && nb->delay > 0)
+        nb->ndanger++;
+    return moved;
+}
+
+void neighbor_sort_atoms(neighbor *nb, atoms *a)
+{
+    int n = a->nlocal;
+    if (n < 2)
+        return;
+    make_bins(nb, a, n);
+    /* binatom is now the permutation: new slot k holds old atom binatom[k].
+     * Apply it array by array through a scratch buffer. */
+    size_t maxw = 6 * sizeof(double);
+    for (int k = 0; k < a->nprop; k++)
+        if ((size_t)a->prop[k].width * sizeof(double) > maxw)
+            maxw = (size_t)a->prop[k].width * sizeof(double);
+    unsigned char *tmp = mg_malloc((size_t)n * maxw);
+#define PERMUTE(arr, sz)                                                       \
+    do {                                                                       \
+        for (int q = 0; q < n; q++)                                            \
+            memcpy(tmp + (size_t)q * (sz), (unsigned char *)(arr) + (size_t)nb->binatom[q] * (sz), (sz)); \
+        memcpy((arr), tmp, (size_t)n * (sz));                                  \
+    } while (0)
+    PERMUTE(a->id, sizeof *a->id);
+    PERMUTE(a->type, sizeof *a->type);
+    PERMUTE(a->x, sizeof *a->x);
+    PERMUTE(a->v, sizeof *a->v);
+    PERMUTE(a->f, sizeof *a->f);
+    PERMUTE(a->image, sizeof *a->image);
+    for (int k = 0; k < a->nprop; k++)
+        PERMUTE(a->prop[k].data, (size_t)a->prop[k].width * sizeof(double));
+#undef PERMUTE
+    free(tmp);
+}

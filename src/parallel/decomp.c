@@ -1,0 +1,228 @@
+#include "parallel/decomp.h"
+#include "core/error.h"
+#include "parallel/parallel.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int rank_of(const decomp *dc, const int c[3])
+{
+    return c[0] + dc->grid[0] * (c[1] + dc->grid[1] * c[2]);
+}
+
+int decomp_setup(decomp *dc, const box *b, const int user[3], char *err, int errlen)
+{
+    int n = par_size();
+    decomp_destroy(dc);
+    dc->nranks = n;
+    dc->rank = par_rank();
+    /* Sub-domain surface per unit of the box's face areas: pick the grid that
+     * minimises communication (proportional to the halo surface). */
+    double fd[3];
+    box_face_distances(b, fd);
+    double area[3] = {fd[1] * fd[2], fd[0] * fd[2], fd[0] * fd[1]};
+    double best = DBL_MAX;
+    int found = 0;
+    for (int gx = 1; gx <= n; gx++) {
+        if (n % gx || (user[0] > 0 && gx != user[0]))
+            continue;
+        for (int gy = 1; gy <= n / gx; gy++) {
+            if ((n / gx) % gy || (user[1] > 0 && gy != user[1]))
+                continue;
+            int gz = n / gx / gy;
+            if (user[2] > 0 && gz != user[2])
+                continue;
+            double s = area[0] / (gy * gz) + area[1] / (gx * gz) + area[2] / (gx * gy);
+            if (s < best * (1 - 1e-12)) {
+                best = s;
+                dc->grid[0] = gx; dc->grid[1] = gy; dc->grid[2] = gz;
+                found = 1;
+            }
+        }
+    }
+    if (!found) {
+        snprintf(err, (size_t)errlen, "processors %d %d %d does not multiply to the %d MPI ranks",
+                 user[0], user[1], user[2], n);
+        return -1;
+    }
+    int r = dc->rank;
+    dc->coord[0] = r % dc->grid[0];
+    dc->coord[1] = (r / dc->grid[0]) % dc->grid[1];
+    dc->coord[2] = r / (dc->grid[0] * dc->grid[1]);
+    for (int d = 0; d < 3; d++) {
+        dc->cuts[d] = mg_malloc((size_t)(dc->grid[d] + 1) * sizeof(double));
+        for (int k = 0; k <= dc->grid[d]; k++)
+            dc->cuts[d][k] = (double)k / dc->grid[d];
+        dc->sublo[d] = dc->cuts[d][dc->coord[d]];
+        dc->subhi[d] = dc->cuts[d][dc->coord[d] + 1];
+        for (int s = 0; s < 2; s++) {
+            int c[3] = {dc->coord[0], dc->coord[1], dc->coord[2]};
+            c[d] += s ? 1 : -1;
+            if (c[d] < 0 || c[d] >= dc->grid[d]) {
+                if (!b->periodic[d]) {
+                    dc->neigh[d][s] = -1;
+                    continue;
+                }
+                c[d] = (c[d] + dc->grid[d]) % dc->grid[d];
+            }
+            dc->neigh[d][s] = rank_of(dc, c);
+        }
+    }
+    return 0;
+}
+
+void decomp_destroy(decomp *dc)
+{
+    for (int d = 0; d < 3; d++)
+        free(dc->cuts[d]);
+    memset(dc, 0, sizeof *dc);
+}
+
+static int slab_of(const decomp *dc, int d, double l)
+{
+    int g = dc->grid[d];
+    /* Uniform first guess, then correct against the actual cuts. */
+    int k = (int)floor(l * g);
+    if (k < 0) k = 0;
+    if (k >= g) k = g - 1;
+    while (k > 0 && l < dc->cuts[d][k]) k--;
+    while (k < g - 1 && l >= dc->cuts[d][k + 1]) k++;
+    return k;
+}
+
+int decomp_owner(const decomp *dc, const double l[3])
+{
+    int c[3];
+    for (int d = 0; d < 3; d++)
+        c[d] = slab_of(dc, d, l[d]);
+    return rank_of(dc, c);
+}
+
+int decomp_mine(const decomp *dc, const double l[3])
+{
+    for (int d = 0; d < 3; d++) {
+        /* The top slab also owns atoms on or beyond a non-periodic upper face. */
+        if (l[d] < dc->sublo[d] && dc->coord[d] > 0)
+            return 0;
+        if (l[d] >= dc->subhi[d] && dc->coord[d] < dc->grid[d] - 1)
+            return 0;
+    }
+    return 1;
+}
+
+int decomp_shrink_wrap(box *b, const atoms *a)
+{
+    int any = 0;
+    for (int d = 0; d < 3; d++)
+        any |= b->boundary[d] == 's';
+    if (!any)
+        return 0;
+    /* Shrink-wrapping a tilted dimension would need the bounds in fractional
+     * space; mgmd only shrink-wraps orthogonal boxes (checked at set-up). */
+    double lo[3], hi[3], glo[3], ghi[3];
+    for (int d = 0; d < 3; d++) {
+        lo[d] = DBL_MAX;
+        hi[d] = -DBL_MAX;
+    }
+    for (int i = 0; i < a->nlocal; i++)
+        for (int d = 0; d < 3; d++) {
+            if (a->x[i][d] < lo[d]) lo[d] = a->x[i][d];
+            if (a->x[i][d] > hi[d]) hi[d] = a->x[i][d];
+        }
+    par_min_doubles(lo, glo, 3);
+    par_max_doubles(hi, ghi, 3);
+    int changed = 0;
+    for (int d = 0; d < 3; d++) {
+        if (b->boundary[d] != 's' || glo[d] > ghi[d])
+            continue;
+        /* A margin of 1e-4 of the extent (as LAMMPS' SMALL) keeps the outermost
+         * atoms strictly inside. */
+        double pad = 1e-4 * fmax(ghi[d] - glo[d], 1.0);
+        double nlo = glo[d] - pad, nhi = ghi[d] + pad;
+        if (nlo != b->lo[d] || nhi != b->hi[d]) {
+            b->lo[d] = nlo;
+            b->hi[d] = nhi;
+            changed = 1;
+        }
+    }
+    if (changed)
+        box_update(b);
+    return changed;
+}
+
+void decomp_migrate(decomp *dc, atoms *a, const box *b)
+{
+    a->nghost = 0;
+    /* Wrap periodic dimensions; refuse atoms beyond fixed walls. */
+    int lost = -1;
+    for (int i = 0; i < a->nlocal; i++) {
+        box_remap(b, a->x[i], a->image[i]);
+        if (lost < 0) {
+            double l[3];
+            box_to_lamda(b, a->x[i], l);
+            for (int d = 0; d < 3; d++)
+                if (b->boundary[d] == 'f' && (l[d] < 0.0 || l[d] >= 1.0))
+                    lost = i;
+        }
+    }
+    if (lost >= 0)
+        mg_fail_one("atom %lld left the box through a fixed ('f') boundary at (%.6g, %.6g, %.6g) A; "
+                    "use 's' for a free surface that may move, or check the time step",
+                    (long long)a->id[lost], a->x[lost][0], a->x[lost][1], a->x[lost][2]);
+    if (dc->nranks == 1)
+        return;
+
+    int psize = atoms_pack_size(a);
+    unsigned char *sbuf[2] = {NULL, NULL};
+    size_t scap[2] = {0, 0};
+    void *rbuf = NULL;
+    size_t rcap = 0;
+    for (int d = 0; d < 3; d++) {
+        if (dc->grid[d] == 1)
+            continue;
+        /* An atom may have crossed more than one sub-domain (small domains,
+         * big steps): repeat until every atom is home in this dimension. */
+        for (int pass = 0; pass <= dc->grid[d]; pass++) {
+            size_t ns[2] = {0, 0};
+            int i = 0, misplaced = 0;
+            while (i < a->nlocal) {
+                double l[3];
+                box_to_lamda(b, a->x[i], l);
+                int k = slab_of(dc, d, l[d]);
+                if (k == dc->coord[d]) {
+                    i++;
+                    continue;
+                }
+                /* Send the short way round a periodic ring. */
+                int g = dc->grid[d], diff = k - dc->coord[d];
+                if (b->periodic[d]) {
+                    if (diff > g / 2) diff -= g;
+                    if (diff < -g / 2) diff += g;
+                }
+                int s = diff > 0 ? 1 : 0;
+                if (ns[s] + (size_t)psize > scap[s]) {
+                    scap[s] = 2 * (ns[s] + (size_t)psize) + 4096;
+                    sbuf[s] = mg_realloc(sbuf[s], scap[s]);
+                }
+                atoms_pack(a, i, sbuf[s] + ns[s]);
+                ns[s] += (size_t)psize;
+                atoms_copy(a, --a->nlocal, i);
+                misplaced++;
+            }
+            if (par_max_int(misplaced) == 0)
+                break;
+            for (int s = 0; s < 2; s++) {
+                /* Send toward s, receive from the opposite neighbour. */
+                size_t nr = par_sendrecv(sbuf[s], ns[s], dc->neigh[d][s], &rbuf, &rcap, dc->neigh[d][1 - s]);
+                for (size_t off = 0; off + (size_t)psize <= nr; off += (size_t)psize)
+                    atoms_unpack_append(a, (unsigned char *)rbuf + off);
+            }
+        }
+    }
+    free(sbuf[0]);
+    free(sbuf[1]);
+    free(rbuf);
+}

@@ -1,0 +1,41 @@
+/* Domain decomposition: a 3-D grid of ranks over the box in fractional
+ * coordinates, so a triclinic box is cut along its own edges.
+ *
+ * Rank r sits at grid coordinate (cx, cy, cz) with r = cx + gx*(cy + gy*cz)
+ * and owns the atoms whose fractional coordinates lie in [sublo, subhi).
+ * The cut positions are arrays (cuts[d][0..grid[d]]) so a load balancer can
+ * move them later; they start uniform. */
+#ifndef MGMD_DECOMP_H
+#define MGMD_DECOMP_H
+
+#include "system/atoms.h"
+#include "system/box.h"
+
+typedef struct decomp {
+    int nranks, rank;
+    int grid[3];
+    int coord[3];
+    int neigh[3][2];        /* rank below / above in each dimension; -1 none */
+    double *cuts[3];        /* fractional cut planes, grid[d]+1 each        */
+    double sublo[3], subhi[3];
+} decomp;
+
+/* Choose the grid (user[d] > 0 fixes that dimension) minimising the surface
+ * of a sub-domain. Returns 0, or -1 with a message if user[] cannot fit. */
+int decomp_setup(decomp *dc, const box *b, const int user[3], char *err, int errlen);
+void decomp_destroy(decomp *dc);
+/* Rank owning fractional coordinate l (clamped into the box). */
+int decomp_owner(const decomp *dc, const double l[3]);
+/* Is fractional coordinate l inside this rank's sub-domain? */
+int decomp_mine(const decomp *dc, const double l[3]);
+
+/* Wrap owned atoms into the periodic box (updating image flags), then move
+ * every owned atom to the rank that owns it. Ghosts are dropped first.
+ * Atoms outside a fixed ('f') boundary are an error naming atom and position. */
+void decomp_migrate(decomp *dc, atoms *a, const box *b);
+
+/* Shrink-wrap ('s') dimensions: set box bounds to the atoms' extent.
+ * Collective. Returns 1 if the box changed. */
+int decomp_shrink_wrap(box *b, const atoms *a);
+
+#endif

@@ -1,0 +1,149 @@
+#include "parallel/parallel.h"
+
+#include <limits.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int g_rank, g_size;
+
+void par_init(int *argc, char ***argv)
+{
+    MPI_Init(argc, argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &g_size);
+}
+
+void par_finalize(void)
+{
+    int init = 0, fin = 0;
+    MPI_Initialized(&init);
+    MPI_Finalized(&fin);
+    if (init && !fin)
+        MPI_Finalize();
+}
+
+void par_abort(int code)
+{
+    int init = 0;
+    MPI_Initialized(&init);
+    if (init)
+        MPI_Abort(MPI_COMM_WORLD, code);
+    exit(code);
+}
+
+int par_rank(void) { return g_rank; }
+int par_size(void) { return g_size > 0 ? g_size : 1; }
+double par_wtime(void) { return MPI_Wtime(); }
+void par_barrier(void) { MPI_Barrier(MPI_COMM_WORLD); }
+
+#define REDUCE(T, MT, OP)                                                   \
+    T out;                                                                  \
+    MPI_Allreduce(&v, &out, 1, MT, OP, MPI_COMM_WORLD);                     \
+    return out;
+
+int par_min_int(int v) { REDUCE(int, MPI_INT, MPI_MIN) }
+int par_max_int(int v) { REDUCE(int, MPI_INT, MPI_MAX) }
+int par_sum_int(int v) { REDUCE(int, MPI_INT, MPI_SUM) }
+int64_t par_sum_i64(int64_t v) { REDUCE(int64_t, MPI_INT64_T, MPI_SUM) }
+int64_t par_max_i64(int64_t v) { REDUCE(int64_t, MPI_INT64_T, MPI_MAX) }
+double par_sum_double(double v) { REDUCE(double, MPI_DOUBLE, MPI_SUM) }
+double par_max_double(double v) { REDUCE(double, MPI_DOUBLE, MPI_MAX) }
+double par_min_double(double v) { REDUCE(double, MPI_DOUBLE, MPI_MIN) }
+
+void par_sum_doubles(const double *in, double *out, int n)
+{
+    MPI_Allreduce(in, out, n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+}
+void par_max_doubles(const double *in, double *out, int n)
+{
+    MPI_Allreduce(in, out, n, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+}
+void par_min_doubles(const double *in, double *out, int n)
+{
+    MPI_Allreduce(in, out, n, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
+}
+
+int64_t par_exscan_i64(int64_t v)
+{
+    int64_t out = 0;
+    MPI_Exscan(&v, &out, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+    return g_rank == 0 ? 0 : out;
+}
+
+/* Broadcasts in chunks below INT_MAX so huge tables cannot overflow counts. */
+void par_bcast_bytes(void *buf, size_t n, int root)
+{
+    char *p = buf;
+    while (n > 0) {
+        int chunk = n > (size_t)(INT_MAX / 2) ? INT_MAX / 2 : (int)n;
+        MPI_Bcast(p, chunk, MPI_BYTE, root, MPI_COMM_WORLD);
+        p += chunk;
+        n -= (size_t)chunk;
+    }
+}
+void par_bcast_doubles(double *buf, size_t n, int root)
+{
+    par_bcast_bytes(buf, n * sizeof(double), root);
+}
+void par_bcast_ints(int *buf, size_t n, int root)
+{
+    par_bcast_bytes(buf, n * sizeof(int), root);
+}
+
+static void grow(void **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return;
+    size_t c = *cap ? *cap : 4096;
+    while (c < need)
+        c *= 2;
+    void *p = realloc(*buf, c);
+    if (!p) {
+        fprintf(stderr, "ERROR on rank %d: out of memory (%zu bytes) in communication\n", g_rank, c);
+        MPI_Abort(MPI_COMM_WORLD, 3);
+    }
+    *buf = p;
+    *cap = c;
+}
+
+size_t par_sendrecv(const void *send, size_t nsend, int dest,
+                    void **recv, size_t *cap, int src)
+{
+    /* Sizes first, so the receiver can size its buffer. Messages stay below
+     * INT_MAX bytes: a halo that large means ~100M ghost atoms on one rank. */
+    long long ns = (long long)nsend, nr = 0;
+    if (dest < 0) {
+        dest = MPI_PROC_NULL;
+        ns = 0;
+    }
+    if (src < 0)
+        src = MPI_PROC_NULL;
+    MPI_Sendrecv(&ns, 1, MPI_LONG_LONG, dest, 11, &nr, 1, MPI_LONG_LONG, src, 11,
+                 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    if (ns > INT_MAX || nr > INT_MAX) {
+        fprintf(stderr, "ERROR on rank %d: halo message of %lld bytes is too large\n", g_rank,
+                ns > nr ? ns : nr);
+        MPI_Abort(MPI_COMM_WORLD, 3);
+    }
+    grow(recv, cap, (size_t)nr);
+    MPI_Sendrecv(send, (int)ns, MPI_BYTE, dest, 12, *recv, (int)nr, MPI_BYTE, src, 12,
+                 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    return (size_t)nr;
+}
+
+void par_send(const void *buf, size_t n, int dest)
+{
+    MPI_Send(buf, (int)n, MPI_BYTE, dest, 21, MPI_COMM_WORLD);
+}
+
+size_t par_recv(void **buf, size_t *cap, int src)
+{
+    MPI_Status st;
+    int n = 0;
+    MPI_Probe(src, 21, MPI_COMM_WORLD, &st);
+    MPI_Get_count(&st, MPI_BYTE, &n);
+    grow(buf, cap, (size_t)n);
+    MPI_Recv(*buf, n, MPI_BYTE, src, 21, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    return (size_t)n;
+}

@@ -1,0 +1,353 @@
+#include "potential/eam.h"
+#include "core/error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Cubic through every interval of a table f[0..n-1] with spacing delta:
+ * knot slopes from the five-point stencil (three- and two-point at the
+ * ends), values and slopes matched at both knots (cubic Hermite). Row m
+ * holds, for p in [0,1] across interval m,
+ *   value = ((s[3] p + s[4]) p + s[5]) p + s[6]
+ *   slope = ( s[0] p + s[1]) p + s[2]          (per unit r or rho)
+ * This is the interpolation LAMMPS applies to EAM tables. */
+static void spline7(int n, double delta, const double *f, double (*s)[7])
+{
+    for (int m = 0; m < n; m++)
+        s[m][6] = f[m];
+    s[0][5] = f[1] - f[0];
+    s[1][5] = 0.5 * (f[2] - f[0]);
+    s[n - 2][5] = 0.5 * (f[n - 1] - f[n - 3]);
+    s[n - 1][5] = f[n - 1] - f[n - 2];
+    for (int m = 2; m < n - 2; m++)
+        s[m][5] = ((f[m - 2] - f[m + 2]) + 8.0 * (f[m + 1] - f[m - 1])) / 12.0;
+    for (int m = 0; m < n - 1; m++) {
+        s[m][4] = 3.0 * (f[m + 1] - f[m]) - 2.0 * s[m][5] - s[m + 1][5];
+        s[m][3] = s[m][5] + s[m + 1][5] - 2.0 * (f[m + 1] - f[m]);
+    }
+    s[n - 1][4] = 0.0;
+    s[n - 1][3] = 0.0;
+    for (int m = 0; m < n; m++) {
+        s[m][2] = s[m][5] / delta;
+        s[m][1] = 2.0 * s[m][4] / delta;
+        s[m][0] = 3.0 * s[m][3] / delta;
+    }
+}
+
+static int row_nonzero(const double *s)
+{
+    for (int k = 0; k < 7; k++)
+        if (s[k] != 0.0)
+            return 1;
+    return 0;
+}
+
+void eam_setup(eam *p, enum eam_style style, eam_tables *tab)
+{
+    memset(p, 0, sizeof *p);
+    p->style = style;
+    p->tab = *tab;
+    memset(tab, 0, sizeof *tab);
+    eam_tables *t = &p->tab;
+    if (t->nr < 5 || t->nrho < 5)
+        mg_fail_all("EAM tables need at least 5 points (nr %d, nrho %d)", t->nr, t->nrho);
+    int nt = t->ntypes, n1 = nt + 1;
+    p->ntypes = nt;
+    p->nr = t->nr;
+    p->nrho = t->nrho;
+    p->dr = t->dr;
+    p->rdr = 1.0 / t->dr;
+    p->drho = t->drho;
+    p->rdrho = 1.0 / t->drho;
+    p->rhomax = t->rhomax;
+    p->cut = t->cut;
+    p->rmin = t->dr;
+
+    p->frho = mg_calloc((size_t)t->nfrho, sizeof *p->frho);
+    for (int k = 0; k < t->nfrho; k++) {
+        p->frho[k] = mg_malloc((size_t)t->nrho * sizeof **p->frho);
+        spline7(t->nrho, t->drho, t->frho[k], p->frho[k]);
+    }
+    double (**rs)[7] = mg_calloc((size_t)t->nrhor, sizeof *rs);
+    for (int k = 0; k < t->nrhor; k++) {
+        rs[k] = mg_malloc((size_t)t->nr * sizeof **rs);
+        spline7(t->nr, t->dr, t->rhor[k], rs[k]);
+    }
+    double (**zs)[7] = mg_calloc((size_t)t->nz2r, sizeof *zs);
+    for (int k = 0; k < t->nz2r; k++) {
+        zs[k] = mg_malloc((size_t)t->nr * sizeof **zs);
+        spline7(t->nr, t->dr, t->z2r[k], zs[k]);
+    }
+
+    p->p1 = mg_calloc((size_t)(n1 * n1), sizeof *p->p1);
+    p->p2 = mg_calloc((size_t)(n1 * n1), sizeof *p->p2);
+    p->cutpair = mg_calloc((size_t)(n1 * n1), sizeof *p->cutpair);
+    for (int ti = 1; ti <= nt; ti++)
+        for (int tj = 1; tj <= nt; tj++) {
+            double (*rji)[7] = rs[t->type2rhor[tj * n1 + ti]];  /* j gives to i */
+            double (*rij)[7] = rs[t->type2rhor[ti * n1 + tj]];  /* i gives to j */
+            double (*z)[7] = zs[t->type2z2r[ti * n1 + tj]];
+            eam_pass1 *a = mg_malloc((size_t)t->nr * sizeof *a);
+            eam_pass2 *b = mg_calloc((size_t)t->nr, sizeof *b);
+            int last = -1;
+            for (int m = 0; m < t->nr; m++) {
+                for (int k = 0; k < 4; k++) {
+                    a[m].a[k] = rji[m][3 + k];
+                    a[m].b[k] = rij[m][3 + k];
+                }
+                for (int k = 0; k < 3; k++) {
+                    b[m].c[k] = rji[m][k];
+                    b[m].c[3 + k] = rij[m][k];
+                    b[m].c[6 + k] = z[m][k];
+                }
+                for (int k = 0; k < 4; k++)
+                    b[m].c[9 + k] = z[m][3 + k];
+                if (m <= t->nr - 2 && (row_nonzero(rji[m]) || row_nonzero(rij[m]) || row_nonzero(z[m])))
+                    last = m;
+            }
+            p->p1[ti * n1 + tj] = a;
+            p->p2[ti * n1 + tj] = b;
+            /* Beyond the last interval with a non-zero coefficient every term
+             * is exactly zero; one spare interval guards the index rounding. */
+            double c = last >= t->nr - 3 ? t->cut : (last + 2) * t->dr;
+            p->cutpair[ti * n1 + tj] = last < 0 ? 0.0 : fmin(c, t->cut);
+        }
+    for (int k = 0; k < t->nrhor; k++)
+        free(rs[k]);
+    for (int k = 0; k < t->nz2r; k++)
+        free(zs[k]);
+    free(rs);
+    free(zs);
+}
+
+void eam_destroy(eam *p)
+{
+    int n1 = p->ntypes + 1;
+    if (p->frho)
+        for (int k = 0; k < p->tab.nfrho; k++)
+            free(p->frho[k]);
+    free(p->frho);
+    if (p->p1)
+        for (int k = 0; k < n1 * n1; k++) {
+            free(p->p1[k]);
+            free(p->p2[k]);
+        }
+    free(p->p1);
+    free(p->p2);
+    free(p->cutpair);
+    free(p->rho);
+    free(p->fp);
+    eam_tables_free(&p->tab);
+    memset(p, 0, sizeof *p);
+}
+
+/* Interval and fraction of r in the r tables (LAMMPS' arithmetic, so the
+ * same r lands at the same point bit for bit). */
+#define LOCATE(pp, mm, x, rd, n)                                               \
+    do {                                                                       \
+        pp = (x) * (rd) + 1.0;                                                 \
+        mm = (int)pp;                                                          \
+        if (mm > (n) - 1) mm = (n) - 1;                                        \
+        pp -= mm;                                                              \
+        if (pp > 1.0) pp = 1.0;                                                \
+        mm -= 1;                                                               \
+    } while (0)
+
+/* Pass 2 for one owned atom; `owned` selects owned neighbours (both atoms
+ * updated, full energy) or ghosts (only i, half the energy and virial). The
+ * flags are compile-time constants at each call, so the compiler emits four
+ * lean loops. */
+static inline __attribute__((always_inline)) void
+pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n, const double *cutsq_i,
+            const eam_pass2 *const *row, const int owned, const int eflag, const int peratom,
+            double *energy, double *vir)
+{
+    const double xi = a->x[i][0], yi = a->x[i][1], zi = a->x[i][2];
+    const double fpi = p->fp[i];
+    const double rdr = p->rdr;
+    const int nr = p->nr;
+    const double w = owned ? 1.0 : 0.5;
+    double fxi = 0, fyi = 0, fzi = 0, e = 0;
+    double v0 = 0, v1 = 0, v2 = 0, v3 = 0, v4 = 0, v5 = 0;
+    for (int k = 0; k < n; k++) {
+        int j = jlist[k];
+        double dx = xi - a->x[j][0], dy = yi - a->x[j][1], dz = zi - a->x[j][2];
+        double rsq = dx * dx + dy * dy + dz * dz;
+        int tj = a->type[j];
+        if (rsq >= cutsq_i[tj])
+            continue;
+        double r = sqrt(rsq), pp;
+        int m;
+        LOCATE(pp, m, r, rdr, nr);
+        const double *c = row[tj][m].c;
+        double rhojp = (c[0] * pp + c[1]) * pp + c[2];
+        double rhoip = (c[3] * pp + c[4]) * pp + c[5];
+        double z2p = (c[6] * pp + c[7]) * pp + c[8];
+        double z2 = ((c[9] * pp + c[10]) * pp + c[11]) * pp + c[12];
+        double recip = 1.0 / r;
+        double phi = z2 * recip;
+        double phip = z2p * recip - phi * recip;
+        double psip = fpi * rhojp + p->fp[j] * rhoip + phip;
+        double fpair = -psip * recip;
+        fxi += dx * fpair;
+        fyi += dy * fpair;
+        fzi += dz * fpair;
+        if (owned) {
+            a->f[j][0] -= dx * fpair;
+            a->f[j][1] -= dy * fpair;
+            a->f[j][2] -= dz * fpair;
+        }
+        if (eflag) {
+            e += w * phi;
+            v0 += w * dx * dx * fpair;
+            v1 += w * dy * dy * fpair;
+            v2 += w * dz * dz * fpair;
+            v3 += w * dx * dy * fpair;
+            v4 += w * dx * dz * fpair;
+            v5 += w * dy * dz * fpair;
+            if (peratom) {
+                /* Half of each pair term to each atom, as LAMMPS tallies. */
+                double hv[6] = {0.5 * dx * dx * fpair, 0.5 * dy * dy * fpair, 0.5 * dz * dz * fpair,
+                                0.5 * dx * dy * fpair, 0.5 * dx * dz * fpair, 0.5 * dy * dz * fpair};
+                a->eatom[i] += 0.5 * phi;
+                for (int q = 0; q < 6; q++)
+                    a->vatom[i][q] += hv[q];
+                if (owned) {
+                    a->eatom[j] += 0.5 * phi;
+                    for (int q = 0; q < 6; q++)
+                        a->vatom[j][q] += hv[q];
+                }
+            }
+        }
+    }
+    a->f[i][0] += fxi;
+    a->f[i][1] += fyi;
+    a->f[i][2] += fzi;
+    if (eflag) {
+        *energy += e;
+        vir[0] += v0; vir[1] += v1; vir[2] += v2;
+        vir[3] += v3; vir[4] += v4; vir[5] += v5;
+    }
+}
+
+static int densities(eam *p, atoms *a, const neighbor *nb, int *other)
+{
+    const int nlocal = a->nlocal, n1 = p->ntypes + 1, nr = p->nr;
+    const double rdr = p->rdr, rminsq = p->rmin * p->rmin;
+    double *rho = p->rho;
+    memset(rho, 0, (size_t)nlocal * sizeof *rho);
+    int bad = -1;
+    for (int i = 0; i < nlocal; i++) {
+        const int ti = a->type[i];
+        const double xi = a->x[i][0], yi = a->x[i][1], zi = a->x[i][2];
+        const double *cutsq_i = nb->cutsq + ti * n1;
+        const eam_pass1 *const *row = (const eam_pass1 *const *)p->p1 + ti * n1;
+        const int *jl = nb->neigh + nb->first[i];
+        const int nown = nb->nown[i], nall = nown + nb->nghost[i];
+        double rhoi = 0.0;
+        for (int k = 0; k < nown; k++) {
+            int j = jl[k];
+            double dx = xi - a->x[j][0], dy = yi - a->x[j][1], dz = zi - a->x[j][2];
+            double rsq = dx * dx + dy * dy + dz * dz;
+            int tj = a->type[j];
+            if (rsq >= cutsq_i[tj])
+                continue;
+            if (rsq < rminsq) { bad = i; *other = j; }
+            double pp;
+            int m;
+            LOCATE(pp, m, sqrt(rsq), rdr, nr);
+            const eam_pass1 *c = &row[tj][m];
+            rhoi += ((c->a[0] * pp + c->a[1]) * pp + c->a[2]) * pp + c->a[3];
+            rho[j] += ((c->b[0] * pp + c->b[1]) * pp + c->b[2]) * pp + c->b[3];
+        }
+        for (int k = nown; k < nall; k++) {
+            int j = jl[k];
+            double dx = xi - a->x[j][0], dy = yi - a->x[j][1], dz = zi - a->x[j][2];
+            double rsq = dx * dx + dy * dy + dz * dz;
+            int tj = a->type[j];
+            if (rsq >= cutsq_i[tj])
+                continue;
+            if (rsq < rminsq) { bad = i; *other = j; }
+            double pp;
+            int m;
+            LOCATE(pp, m, sqrt(rsq), rdr, nr);
+            const eam_pass1 *c = &row[tj][m];
+            rhoi += ((c->a[0] * pp + c->a[1]) * pp + c->a[2]) * pp + c->a[3];
+        }
+        rho[i] += rhoi;
+    }
+    return bad;
+}
+
+static double embedding(eam *p, atoms *a, int eflag, int peratom)
+{
+    double e = 0.0;
+    for (int i = 0; i < a->nlocal; i++) {
+        double pp = p->rho[i] * p->rdrho + 1.0;
+        int m = (int)pp;
+        if (m > p->nrho - 1) m = p->nrho - 1;
+        if (m < 1) m = 1;
+        pp -= m;
+        if (pp > 1.0) pp = 1.0;
+        const double *c = p->frho[p->tab.type2frho[a->type[i]]][m - 1];
+        p->fp[i] = (c[0] * pp + c[1]) * pp + c[2];
+        if (eflag) {
+            double phi = ((c[3] * pp + c[4]) * pp + c[5]) * pp + c[6];
+            /* Above the table F continues along its last tangent. */
+            if (p->rho[i] > p->rhomax)
+                phi += p->fp[i] * (p->rho[i] - p->rhomax);
+            e += phi;
+            if (peratom)
+                a->eatom[i] += phi;
+        }
+    }
+    return e;
+}
+
+int eam_compute(eam *p, atoms *a, const neighbor *nb, halo *h,
+                double *energy, double virial[6], int *other)
+{
+    int nall = a->nlocal + a->nghost;
+    if (nall > p->nmax) {
+        p->nmax = nall + nall / 4 + 16;
+        free(p->rho);
+        free(p->fp);
+        p->rho = mg_malloc((size_t)p->nmax * sizeof *p->rho);
+        p->fp = mg_malloc((size_t)p->nmax * sizeof *p->fp);
+    }
+    int eflag = energy != NULL, peratom = a->want_peratom && eflag;
+    if (peratom) {
+        memset(a->eatom, 0, (size_t)a->nlocal * sizeof *a->eatom);
+        memset(a->vatom, 0, (size_t)a->nlocal * sizeof *a->vatom);
+    }
+    int bad = densities(p, a, nb, other);
+    double e = embedding(p, a, eflag, peratom);
+    halo_forward(h, p->fp, 1);
+
+    double vir[6] = {0, 0, 0, 0, 0, 0};
+    const int n1 = p->ntypes + 1;
+    for (int i = 0; i < a->nlocal; i++) {
+        const int ti = a->type[i];
+        const double *cutsq_i = nb->cutsq + ti * n1;
+        const eam_pass2 *const *row = (const eam_pass2 *const *)p->p2 + ti * n1;
+        const int *jl = nb->neigh + nb->first[i];
+        int no = nb->nown[i], ng = nb->nghost[i];
+        if (!eflag) {
+            pair_forces(p, a, i, jl, no, cutsq_i, row, 1, 0, 0, &e, vir);
+            pair_forces(p, a, i, jl + no, ng, cutsq_i, row, 0, 0, 0, &e, vir);
+        } else if (!peratom) {
+            pair_forces(p, a, i, jl, no, cutsq_i, row, 1, 1, 0, &e, vir);
+            pair_forces(p, a, i, jl + no, ng, cutsq_i, row, 0, 1, 0, &e, vir);
+        } else {
+            pair_forces(p, a, i, jl, no, cutsq_i, row, 1, 1, 1, &e, vir);
+            pair_forces(p, a, i, jl + no, ng, cutsq_i, row, 0, 1, 1, &e, vir);
+        }
+    }
+    if (eflag) {
+        *energy = e;
+        for (int k = 0; k < 6; k++)
+            virial[k] = vir[k];
+    }
+    return bad;
+}
