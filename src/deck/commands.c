@@ -111,6 +111,13 @@ static void cmd_read_data(deck *dk)
     char path[2048];
     deck_path(dk, deck_word(dk, &i, "data file"), path, sizeof path);
     deck_done(dk, i);
+    /* Rank 0 decides, so every rank takes the same branch. */
+    int err = 0;
+    if (par_rank() == 0 && access(path, R_OK) != 0)
+        err = errno;
+    par_bcast_ints(&err, 1, 0);
+    if (err)
+        deck_fail(dk, "read_data: cannot open %s: %s", path, strerror(err));
     data_read(dk->s, path);
     if (par_rank() == 0)
         printf("read_data: %lld atoms, %d types from %s\n", (long long)dk->s->atoms.natoms, dk->s->atoms.ntypes, path);

@@ -1,0 +1,99 @@
+"""Helpers shared by mgmd's Python tests: run mgmd (optionally under mpirun),
+read its thermo CSV and LAMMPS data files. Standard library + numpy only."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "data")
+
+
+def mgmd_binary():
+    exe = os.environ.get("MGMD")
+    if exe:
+        return exe
+    return os.path.join(HERE, "..", "build", "mgmd")
+
+
+def mpi_prefix(np_):
+    if np_ is None:
+        return []
+    cmd = ["mpirun", "--oversubscribe", "-np", str(np_)]
+    if os.getuid() == 0:
+        cmd.insert(1, "--allow-run-as-root")
+    return cmd
+
+
+def run_mgmd(deck_text, workdir, np_=None, args=(), timeout=1200, check=True):
+    """Write deck_text to workdir/in.deck and run mgmd there. Returns the
+    CompletedProcess; raises with mgmd's output if check and it failed."""
+    os.makedirs(workdir, exist_ok=True)
+    deck = os.path.join(workdir, "in.deck")
+    with open(deck, "w") as f:
+        f.write(deck_text)
+    cmd = mpi_prefix(np_) + [mgmd_binary(), *args, "in.deck"]
+    p = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout)
+    if check and p.returncode != 0:
+        sys.stderr.write(p.stdout[-4000:] + p.stderr[-4000:])
+        raise RuntimeError("mgmd failed (exit %d): %s" % (p.returncode, " ".join(cmd)))
+    return p
+
+
+def read_thermo(path):
+    """Thermo CSV -> dict of numpy arrays keyed by column name without unit."""
+    with open(path) as f:
+        header = f.readline().strip().split(",")
+    names = [h.split("[")[0] for h in header]
+    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    return {n: data[:, k] for k, n in enumerate(names)}
+
+
+def read_data(path):
+    """LAMMPS data file (atomic) -> dict with box, ids, types, x, image, v,
+    masses; atoms sorted by id."""
+    out = {"tilt": np.zeros(3), "masses": {}}
+    lo, hi = np.zeros(3), np.zeros(3)
+    with open(path) as f:
+        lines = f.read().split("\n")
+    section, rows = None, {"Atoms": [], "Velocities": [], "Masses": []}
+    for line in lines[1:]:
+        s = line.split("#")[0].strip()
+        if not s:
+            continue
+        w = s.split()
+        if w[0] in rows:
+            section = w[0]
+            continue
+        if section is None:
+            if len(w) >= 4 and w[2].endswith("lo"):
+                k = "xyz".index(w[2][0])
+                lo[k], hi[k] = float(w[0]), float(w[1])
+            elif len(w) == 6 and w[3] == "xy":
+                out["tilt"] = np.array([float(v) for v in w[:3]])
+            continue
+        rows[section].append([float(v) for v in w])
+    a = np.array(rows["Atoms"])
+    order = np.argsort(a[:, 0])
+    a = a[order]
+    out["lo"], out["hi"] = lo, hi
+    out["id"] = a[:, 0].astype(np.int64)
+    out["type"] = a[:, 1].astype(int)
+    out["x"] = a[:, 2:5]
+    out["image"] = a[:, 5:8].astype(int) if a.shape[1] >= 8 else np.zeros((len(a), 3), int)
+    if rows["Velocities"]:
+        v = np.array(rows["Velocities"])
+        v = v[np.argsort(v[:, 0])]
+        out["v"] = v[:, 1:4]
+    for m in rows["Masses"]:
+        out["masses"][int(m[0])] = m[1]
+    return out
+
+
+def unwrapped(d):
+    """Unwrapped positions x + H image (H columns: a, b, c edge vectors)."""
+    L = d["hi"] - d["lo"]
+    xy, xz, yz = d["tilt"]
+    H = np.array([[L[0], xy, xz], [0, L[1], yz], [0, 0, L[2]]])
+    return d["x"] + d["image"] @ H.T
