@@ -138,6 +138,10 @@ void eam_destroy(eam *p)
     free(p->cutpair);
     free(p->rho);
     free(p->fp);
+    free(p->pair_j);
+    free(p->pair_first);
+    free(p->pair_nown);
+    free(p->pair_nghost);
     eam_tables_free(&p->tab);
     memset(p, 0, sizeof *p);
 }
@@ -159,7 +163,7 @@ void eam_destroy(eam *p)
  * flags are compile-time constants at each call, so the compiler emits four
  * lean loops. */
 static inline __attribute__((always_inline)) void
-pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n, const double *cutsq_i,
+pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n,
             const eam_pass2 *const *row, const int owned, const int eflag, const int peratom,
             double *energy, double *vir)
 {
@@ -175,8 +179,6 @@ pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n, const double
         double dx = xi - a->x[j][0], dy = yi - a->x[j][1], dz = zi - a->x[j][2];
         double rsq = dx * dx + dy * dy + dz * dz;
         int tj = a->type[j];
-        if (rsq >= cutsq_i[tj])
-            continue;
         double r = sqrt(rsq), pp;
         int m;
         LOCATE(pp, m, r, rdr, nr);
@@ -231,51 +233,72 @@ pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n, const double
     }
 }
 
+/* Accumulate rho from one neighbour range; `owned` neighbours get their
+ * share too. Accepted neighbours are appended to out[]. */
+static inline __attribute__((always_inline)) int
+density_range(const eam *p, const atoms *a, int i, const int *jl, int n, const double *cutsq_i,
+              const eam_pass1 *const *row, const int owned, double *rhoi, int *out, int *bad, int *other)
+{
+    const double xi = a->x[i][0], yi = a->x[i][1], zi = a->x[i][2];
+    const double rdr = p->rdr, rminsq = p->rmin * p->rmin;
+    const int nr = p->nr;
+    double *rho = p->rho;
+    double acc = 0.0;
+    int nout = 0;
+    for (int k = 0; k < n; k++) {
+        int j = jl[k];
+        double dx = xi - a->x[j][0], dy = yi - a->x[j][1], dz = zi - a->x[j][2];
+        double rsq = dx * dx + dy * dy + dz * dz;
+        int tj = a->type[j];
+        if (rsq >= cutsq_i[tj])
+            continue;
+        out[nout++] = j;
+        if (rsq < rminsq) { *bad = i; *other = j; }
+        double pp;
+        int m;
+        LOCATE(pp, m, sqrt(rsq), rdr, nr);
+        const eam_pass1 *c = &row[tj][m];
+        acc += ((c->a[0] * pp + c->a[1]) * pp + c->a[2]) * pp + c->a[3];
+        if (owned)
+            rho[j] += ((c->b[0] * pp + c->b[1]) * pp + c->b[2]) * pp + c->b[3];
+    }
+    *rhoi += acc;
+    return nout;
+}
+
 static int densities(eam *p, atoms *a, const neighbor *nb, int *other)
 {
-    const int nlocal = a->nlocal, n1 = p->ntypes + 1, nr = p->nr;
-    const double rdr = p->rdr, rminsq = p->rmin * p->rmin;
-    double *rho = p->rho;
-    memset(rho, 0, (size_t)nlocal * sizeof *rho);
+    const int nlocal = a->nlocal, n1 = p->ntypes + 1;
+    memset(p->rho, 0, (size_t)nlocal * sizeof *p->rho);
+    if (nlocal > p->pairatoms) {
+        p->pairatoms = nlocal + nlocal / 4 + 16;
+        p->pair_first = mg_realloc(p->pair_first, (size_t)p->pairatoms * sizeof(int));
+        p->pair_nown = mg_realloc(p->pair_nown, (size_t)p->pairatoms * sizeof(int));
+        p->pair_nghost = mg_realloc(p->pair_nghost, (size_t)p->pairatoms * sizeof(int));
+    }
+    /* Accepted pairs never outnumber the list's candidates. */
+    if (nb->nneigh > p->paircap) {
+        p->paircap = nb->nneigh + nb->nneigh / 8 + 1024;
+        free(p->pair_j);
+        p->pair_j = mg_malloc(p->paircap * sizeof(int));
+    }
     int bad = -1;
+    size_t np = 0;
     for (int i = 0; i < nlocal; i++) {
         const int ti = a->type[i];
-        const double xi = a->x[i][0], yi = a->x[i][1], zi = a->x[i][2];
         const double *cutsq_i = nb->cutsq + ti * n1;
         const eam_pass1 *const *row = (const eam_pass1 *const *)p->p1 + ti * n1;
         const int *jl = nb->neigh + nb->first[i];
-        const int nown = nb->nown[i], nall = nown + nb->nghost[i];
+        const int nown = nb->nown[i];
         double rhoi = 0.0;
-        for (int k = 0; k < nown; k++) {
-            int j = jl[k];
-            double dx = xi - a->x[j][0], dy = yi - a->x[j][1], dz = zi - a->x[j][2];
-            double rsq = dx * dx + dy * dy + dz * dz;
-            int tj = a->type[j];
-            if (rsq >= cutsq_i[tj])
-                continue;
-            if (rsq < rminsq) { bad = i; *other = j; }
-            double pp;
-            int m;
-            LOCATE(pp, m, sqrt(rsq), rdr, nr);
-            const eam_pass1 *c = &row[tj][m];
-            rhoi += ((c->a[0] * pp + c->a[1]) * pp + c->a[2]) * pp + c->a[3];
-            rho[j] += ((c->b[0] * pp + c->b[1]) * pp + c->b[2]) * pp + c->b[3];
-        }
-        for (int k = nown; k < nall; k++) {
-            int j = jl[k];
-            double dx = xi - a->x[j][0], dy = yi - a->x[j][1], dz = zi - a->x[j][2];
-            double rsq = dx * dx + dy * dy + dz * dz;
-            int tj = a->type[j];
-            if (rsq >= cutsq_i[tj])
-                continue;
-            if (rsq < rminsq) { bad = i; *other = j; }
-            double pp;
-            int m;
-            LOCATE(pp, m, sqrt(rsq), rdr, nr);
-            const eam_pass1 *c = &row[tj][m];
-            rhoi += ((c->a[0] * pp + c->a[1]) * pp + c->a[2]) * pp + c->a[3];
-        }
-        rho[i] += rhoi;
+        p->pair_first[i] = (int)np;
+        int no = density_range(p, a, i, jl, nown, cutsq_i, row, 1, &rhoi, p->pair_j + np, &bad, other);
+        np += (size_t)no;
+        int ng = density_range(p, a, i, jl + nown, nb->nghost[i], cutsq_i, row, 0, &rhoi, p->pair_j + np, &bad, other);
+        np += (size_t)ng;
+        p->pair_nown[i] = no;
+        p->pair_nghost[i] = ng;
+        p->rho[i] += rhoi;
     }
     return bad;
 }
@@ -329,19 +352,18 @@ int eam_compute(eam *p, atoms *a, const neighbor *nb, halo *h,
     const int n1 = p->ntypes + 1;
     for (int i = 0; i < a->nlocal; i++) {
         const int ti = a->type[i];
-        const double *cutsq_i = nb->cutsq + ti * n1;
         const eam_pass2 *const *row = (const eam_pass2 *const *)p->p2 + ti * n1;
-        const int *jl = nb->neigh + nb->first[i];
-        int no = nb->nown[i], ng = nb->nghost[i];
+        const int *jl = p->pair_j + p->pair_first[i];
+        int no = p->pair_nown[i], ng = p->pair_nghost[i];
         if (!eflag) {
-            pair_forces(p, a, i, jl, no, cutsq_i, row, 1, 0, 0, &e, vir);
-            pair_forces(p, a, i, jl + no, ng, cutsq_i, row, 0, 0, 0, &e, vir);
+            pair_forces(p, a, i, jl, no, row, 1, 0, 0, &e, vir);
+            pair_forces(p, a, i, jl + no, ng, row, 0, 0, 0, &e, vir);
         } else if (!peratom) {
-            pair_forces(p, a, i, jl, no, cutsq_i, row, 1, 1, 0, &e, vir);
-            pair_forces(p, a, i, jl + no, ng, cutsq_i, row, 0, 1, 0, &e, vir);
+            pair_forces(p, a, i, jl, no, row, 1, 1, 0, &e, vir);
+            pair_forces(p, a, i, jl + no, ng, row, 0, 1, 0, &e, vir);
         } else {
-            pair_forces(p, a, i, jl, no, cutsq_i, row, 1, 1, 1, &e, vir);
-            pair_forces(p, a, i, jl + no, ng, cutsq_i, row, 0, 1, 1, &e, vir);
+            pair_forces(p, a, i, jl, no, row, 1, 1, 1, &e, vir);
+            pair_forces(p, a, i, jl + no, ng, row, 0, 1, 1, &e, vir);
         }
     }
     if (eflag) {

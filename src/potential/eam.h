@@ -40,6 +40,11 @@ typedef struct eam {
     double *cutpair;            /* [(nt+1)^2] effective cutoff per pair (A)   */
     double *rho, *fp;           /* per atom (owned + ghost)                   */
     int nmax;
+    /* Pairs inside the cutoff found by pass 1, reused by pass 2 so it never
+     * visits the skin's candidates: per owned atom, owned then ghost ones. */
+    int *pair_j, *pair_nown, *pair_nghost, *pair_first;
+    size_t paircap;
+    int pairatoms;
 } eam;
 
 /* Spline the tables and build packed coefficients. Takes ownership of tab. */

@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+"""tools/plot-thermo on the thermo CSVs of a short mgmd run: it writes a
+valid PNG (signature, IHDR first, > 10 kB: an empty figure is ~5 kB) next
+to the CSV or where -o says, overlays several files with chosen columns,
+and refuses a column the CSV lacks (exit 2, naming the columns it has)."""
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import mgmdtest as mt
+
+TOOL = os.path.join(mt.HERE, "..", "tools", "plot-thermo")
+results = []
+
+
+def check(name, ok):
+    results.append(ok)
+    print(("ok   " if ok else "FAIL ") + name)
+
+
+def is_png(path):
+    if not os.path.exists(path):
+        return False
+    with open(path, "rb") as f:
+        head = f.read(16)
+    return head == b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" and os.path.getsize(path) > 10000
+
+
+with tempfile.TemporaryDirectory() as wd:
+    mt.run_mgmd(f"""units metal
+timestep 1 fs
+read_data {mt.DATA}/cuzr-liquid.data
+potential eam/fs CuZr_mm.eam.fs Cu Zr
+thermo every 5 file thermo.csv
+run 100
+thermo every 5 file second.csv
+run 50
+""", wd)
+    csv = os.path.join(wd, "thermo.csv")
+    p = subprocess.run([TOOL, csv], capture_output=True, text=True)
+    check("plot-thermo THERMO.csv exits 0", p.returncode == 0)
+    check("it prints where it wrote", f"wrote {wd}/thermo.png" in p.stdout)
+    check("default output is a PNG of > 10 kB", is_png(os.path.join(wd, "thermo.png")))
+    out = os.path.join(wd, "chosen.png")
+    p = subprocess.run([TOOL, csv, os.path.join(wd, "second.csv"), "-o", out, "--columns", "temp,etotal,vol,pxy"],
+                       capture_output=True, text=True)
+    check("two CSVs, --columns, -o: exits 0", p.returncode == 0)
+    check("-o output is a PNG of > 10 kB", is_png(out))
+    bad = os.path.join(wd, "bad.png")
+    p = subprocess.run([TOOL, csv, "-o", bad, "--columns", "temp,nosuch"], capture_output=True, text=True)
+    check("an unknown column exits 2", p.returncode == 2)
+    check("  and names the columns that exist", "nosuch" in p.stderr and "temp" in p.stderr)
+    check("  and writes no PNG", not os.path.exists(bad))
+
+print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
+sys.exit(0 if all(results) else 1)
