@@ -57,7 +57,8 @@ int main(int argc, char **argv)
             }
             if (deck_set_var(&dk, argv[i + 1], argv[i + 2], 1) != 0) {
                 if (par_rank() == 0)
-                    fprintf(stderr, "ERROR: bad variable name '%s' (letters, digits, _)\n", argv[i + 1]);
+                    fprintf(stderr, "ERROR: -var %s: the name must be letters, digits and _ (at most 63) and the "
+                                    "value at most 1023 characters\n", argv[i + 1]);
                 par_finalize();
                 return MG_EXIT_USAGE;
             }

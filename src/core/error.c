@@ -6,20 +6,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-void mg_fail_all(const char *fmt, ...)
+static _Noreturn void fail_collective(int code, const char *fmt, va_list ap)
 {
     if (par_rank() == 0) {
-        va_list ap;
-        va_start(ap, fmt);
         fputs("ERROR: ", stderr);
         vfprintf(stderr, fmt, ap);
         fputc('\n', stderr);
-        va_end(ap);
         fflush(stderr);
     }
     fflush(stdout);
     par_finalize();
-    exit(MG_EXIT_INPUT);
+    exit(code);
+}
+
+void mg_fail_all(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_collective(MG_EXIT_INPUT, fmt, ap);
+}
+
+void mg_fail_run(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_collective(MG_EXIT_RUNTIME, fmt, ap);
 }
 
 void mg_fail_one(const char *fmt, ...)

@@ -24,6 +24,9 @@ enum mg_exit {
 
 _Noreturn void mg_fail_all(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void mg_fail_one(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Collective like mg_fail_all, for a runtime failure every rank has seen
+ * (non-finite energy, a blown-up system): exits with MG_EXIT_RUNTIME. */
+_Noreturn void mg_fail_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Collective check: every rank passes its own status (0 ok, else failed with
  * message msg); if any rank failed, all exit through mg_fail_all with the

@@ -9,7 +9,7 @@ static inline uint64_t hash(int64_t id)
     return h ^ (h >> 29);
 }
 
-int idmap_build(idmap *m, const int64_t *ids, int n, int64_t *dup)
+void idmap_init(idmap *m, int64_t n)
 {
     uint64_t cap = 16;
     while (cap < 2 * (uint64_t)n)
@@ -19,18 +19,29 @@ int idmap_build(idmap *m, const int64_t *ids, int n, int64_t *dup)
     m->val = mg_malloc(cap * sizeof *m->val);
     for (uint64_t k = 0; k < cap; k++)
         m->key[k] = -1;
-    for (int i = 0; i < n; i++) {
-        uint64_t k = hash(ids[i]) & m->mask;
-        while (m->key[k] != -1) {
-            if (m->key[k] == ids[i]) {
-                *dup = ids[i];
-                return -1;
-            }
-            k = (k + 1) & m->mask;
-        }
-        m->key[k] = ids[i];
-        m->val[k] = i;
+}
+
+int idmap_put(idmap *m, int64_t id, int val)
+{
+    uint64_t k = hash(id) & m->mask;
+    while (m->key[k] != -1) {
+        if (m->key[k] == id)
+            return m->val[k];
+        k = (k + 1) & m->mask;
     }
+    m->key[k] = id;
+    m->val[k] = val;
+    return -1;
+}
+
+int idmap_build(idmap *m, const int64_t *ids, int n, int64_t *dup)
+{
+    idmap_init(m, n);
+    for (int i = 0; i < n; i++)
+        if (idmap_put(m, ids[i], i) >= 0) {
+            *dup = ids[i];
+            return -1;
+        }
     return 0;
 }
 

@@ -64,6 +64,12 @@ static void cmd_processors(deck *dk)
         }
     }
     deck_done(dk, i);
+    int64_t fixed = 1;
+    for (int d = 0; d < 3; d++)
+        if (dk->s->procs[d] > 0)
+            fixed *= dk->s->procs[d];
+    if (par_size() % fixed != 0 || (dk->s->procs[0] && dk->s->procs[1] && dk->s->procs[2] && fixed != par_size()))
+        deck_fail(dk, "processors: the grid does not fit the %d MPI ranks of this run", par_size());
 }
 
 static void cmd_timestep(deck *dk)
@@ -190,8 +196,11 @@ static void cmd_create_lattice(deck *dk)
     while (i < dk->nargs) {
         const char *k = deck_word(dk, &i, "keyword");
         if (!strcmp(k, "types")) {
-            while (i < dk->nargs && element_number(dk->args[i]) && nt < BUILD_MAX_SPECIES)
+            while (i < dk->nargs && strcmp(dk->args[i], "covera") != 0 && nt < BUILD_MAX_SPECIES) {
+                if (!element_number(dk->args[i]))
+                    deck_fail(dk, "create_lattice: '%s' after 'types' is not a chemical element", dk->args[i]);
                 snprintf(names[nt++], 8, "%s", dk->args[i++]);
+            }
         } else if (!strcmp(k, "covera")) {
             covera = deck_real(dk, &i, "c/a ratio");
         } else {
@@ -277,6 +286,8 @@ static void cmd_create_alloy(deck *dk)
                 have_seed = 1;
             } else if (!strcmp(k, "mindist")) {
                 mindist = deck_quantity(dk, &i, Q_LENGTH, "minimum distance", "density seed mindist");
+                if (!(mindist >= 0))
+                    deck_fail(dk, "create_alloy: mindist must be >= 0 A");
             } else {
                 deck_fail(dk, "create_alloy: unknown keyword '%s' (expected density, seed, mindist)", k);
             }
@@ -384,7 +395,8 @@ static void cmd_potential(deck *dk)
     eam_setup(s->pot, es, &tab);
     s->ready = 0;
     if (par_rank() == 0) {
-        printf("potential %s: cutoff %.6g A; per type pair (A):", style, s->pot->cut);
+        printf("potential %s: cutoff %.6g A, closest allowed approach %.3g A; per type pair cutoffs (A):", style,
+               s->pot->cut, s->pot->rmin);
         for (int a = 1; a <= nt; a++)
             for (int b = a; b <= nt; b++)
                 printf(" %s-%s %.4g", s->atoms.element[a], s->atoms.element[b], s->pot->cutpair[a * (nt + 1) + b]);
@@ -452,6 +464,10 @@ static void cmd_velocity(deck *dk)
             deck_fail(dk, "velocity create: expected 'seed N', got '%s'", k);
         uint64_t seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
         deck_done(dk, i);
+        for (int t = 1; t <= dk->s->atoms.ntypes; t++)
+            if (!(dk->s->atoms.mass[t] > 0))
+                deck_fail(dk, "velocity create: type %d has no mass yet (choose the potential first, or set 'mass %d VALUE')",
+                          t, t);
         velocity_create(dk->s, T, seed);
     } else if (!strcmp(what, "zero")) {
         const char *k = deck_word(dk, &i, "'momentum'");

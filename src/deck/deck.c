@@ -74,10 +74,10 @@ static const char *get_var(const deck *dk, const char *name)
     return NULL;
 }
 
-/* Substitute ${name} into dk->cmdline from src. */
+/* Substitute ${name} into dk->expanded from src. */
 static void substitute(deck *dk, const char *src)
 {
-    size_t n = 0, cap = sizeof dk->cmdline;
+    size_t n = 0, cap = sizeof dk->expanded;
     for (const char *p = src; *p;) {
         if (p[0] == '$' && p[1] == '{') {
             const char *end = strchr(p, '}');
@@ -96,22 +96,22 @@ static void substitute(deck *dk, const char *src)
             size_t vl = strlen(v);
             if (n + vl + 1 >= cap)
                 deck_fail(dk, "line too long after substitution");
-            memcpy(dk->cmdline + n, v, vl);
+            memcpy(dk->expanded + n, v, vl);
             n += vl;
             p = end + 1;
         } else {
             if (n + 2 >= cap)
                 deck_fail(dk, "line too long");
-            dk->cmdline[n++] = *p++;
+            dk->expanded[n++] = *p++;
         }
     }
-    dk->cmdline[n] = '\0';
+    dk->expanded[n] = '\0';
 }
 
 /* Split dk->cmdline into words, honouring double quotes. */
 static void tokenize(deck *dk)
 {
-    snprintf(dk->argbuf, sizeof dk->argbuf, "%s", dk->cmdline);
+    snprintf(dk->argbuf, sizeof dk->argbuf, "%s", dk->expanded);
     dk->nargs = 0;
     char *p = dk->argbuf;
     while (*p) {
@@ -228,7 +228,7 @@ void deck_run_file(deck *dk, const char *path)
         if (dk->nargs == 0)
             continue;
         if (dk->echo && par_rank() == 0) {
-            printf("%s\n", dk->cmdline);
+            printf("%s\n", dk->expanded);
             fflush(stdout);
         }
         deck_command_fn fn = deck_find_command(dk->args[0]);

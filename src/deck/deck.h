@@ -28,7 +28,8 @@ typedef struct deck {
     char dir[1024];            /* the deck's folder, for relative paths     */
     char *text;                /* whole file                               */
     int line;                  /* line of the current command              */
-    char cmdline[4096];        /* current command after substitution      */
+    char cmdline[4096];        /* current command as written               */
+    char expanded[4096];       /* ... after ${name} substitution           */
     int nargs;
     char *args[DECK_MAX_ARGS];
     char argbuf[4096];

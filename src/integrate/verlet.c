@@ -82,14 +82,14 @@ void run_nve(md *s, outputs *o, int64_t nsteps)
     const double dt = s->dt, dtf = 0.5 * dt * MG_FTM2V;
 
     o->thermo.header_printed = 0;
-    s->nb.nbuild = s->nb.ndanger = 0;
     timers_reset(&s->tm);
     int peratom = 0;
     int due = outputs_due(o, start, start, end, &peratom);
     a->want_peratom = peratom;
     md_setup(s, due);
-    /* Set-up is not part of the loop time, as in LAMMPS. */
+    /* Set-up is not part of the loop time or the build count, as in LAMMPS. */
     timers_reset(&s->tm);
+    s->nb.nbuild = s->nb.ndanger = 0;
     double wall0 = s->tm.mark;
     if (due)
         outputs_write(o, s, start, end);

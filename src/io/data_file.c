@@ -160,6 +160,11 @@ void data_read(md *s, const char *path)
     double *blk = mg_malloc((size_t)BLOCK * 8 * sizeof(double));
     int seen_atoms = 0;
     idmap ids = {NULL, NULL, 0};
+    /* Rank 0 sees every line: it checks ids are unique (value: their line)
+     * and that velocities name known atoms. */
+    idmap lineof = {NULL, NULL, 0};
+    if (root)
+        idmap_init(&lineof, h.natoms);
     for (;;) {
         char sec[64] = "", errbuf[512] = "";
         int status = 0;
@@ -174,6 +179,11 @@ void data_read(md *s, const char *path)
             break;
         par_bcast_bytes(sec, sizeof sec, 0);
         int kind = !strcmp(sec, "Masses") ? 0 : !strcmp(sec, "Atoms") ? 1 : !strcmp(sec, "Velocities") ? 2 : -1;
+        if (kind < 0 && (isdigit((unsigned char)sec[0]) || sec[0] == '-')) {
+            if (root) fclose(r.f);
+            mg_fail_all("%s:%d: more lines than the header declares (%lld atoms, %d atom types) in the section "
+                        "before this line", path, r.line, (long long)h.natoms, h.ntypes);
+        }
         if (kind < 0) {
             if (root) fclose(r.f);
             mg_fail_all("%s:%d: unknown section '%s' (expected Masses, Atoms or Velocities)", path, r.line, sec);
@@ -187,8 +197,7 @@ void data_read(md *s, const char *path)
             }
             int64_t dup = 0;
             idmap_free(&ids);
-            if (idmap_build(&ids, s->atoms.id, s->atoms.nlocal, &dup) != 0)
-                mg_fail_one("%s: atom id %lld appears twice", path, (long long)dup);
+            idmap_build(&ids, s->atoms.id, s->atoms.nlocal, &dup); /* ids are unique: checked above */
         }
         int first = 1;
         while (done < count) {
@@ -229,6 +238,12 @@ void data_read(md *s, const char *path)
                                      path, r.line, h.ntypes);
                             break;
                         }
+                        int prev = idmap_put(&lineof, id, r.line);
+                        if (prev >= 0) {
+                            snprintf(errbuf, sizeof errbuf, "%s:%d: atom id %lld appears twice (first at line %d)",
+                                     path, r.line, id, prev);
+                            break;
+                        }
                         memcpy(&v[0], &id, sizeof id);
                         v[1] = t;
                         v[5] = im[0]; v[6] = im[1]; v[7] = im[2];
@@ -236,6 +251,11 @@ void data_read(md *s, const char *path)
                         long long id;
                         if (sscanf(r.buf, "%lld %lf %lf %lf", &id, &v[1], &v[2], &v[3]) != 4) {
                             snprintf(errbuf, sizeof errbuf, "%s:%d: expected 'id vx vy vz' (A/ps)", path, r.line);
+                            break;
+                        }
+                        if (idmap_find(&lineof, id) < 0) {
+                            snprintf(errbuf, sizeof errbuf, "%s:%d: velocity for atom id %lld, which the Atoms section does not have",
+                                     path, r.line, id);
                             break;
                         }
                         memcpy(&v[0], &id, sizeof id);
@@ -247,6 +267,7 @@ void data_read(md *s, const char *path)
             if (errbuf[0]) {
                 if (root) fclose(r.f);
                 free(blk);
+                idmap_free(&lineof);
                 mg_fail_all("%s", errbuf);
             }
             par_bcast_doubles(blk, (size_t)nblk * 8, 0);
@@ -289,6 +310,7 @@ void data_read(md *s, const char *path)
     }
     free(blk);
     idmap_free(&ids);
+    idmap_free(&lineof);
     if (root)
         fclose(r.f);
     if (!seen_atoms)
@@ -329,7 +351,8 @@ static void funnel(FILE *f, const md *s, int velocities)
         size_t rcap = 0;
         for (int r = 1; r < par_size(); r++) {
             size_t n = par_recv(&rb, &rcap, r);
-            fwrite(rb, 1, n, f);
+            if (n > 0) /* a rank with no atoms sends nothing */
+                fwrite(rb, 1, n, f);
         }
         free(rb);
     } else {
@@ -375,7 +398,11 @@ int data_write(md *s, const char *path, int velocities)
     if (f) {
         ok = !ferror(f);
         err = errno;
-        ok = (fclose(f) == 0) && ok;
+        if (fclose(f) != 0) {
+            if (ok)
+                err = errno;
+            ok = 0;
+        }
     }
     par_bcast_ints(&ok, 1, 0);
     par_bcast_ints(&err, 1, 0);

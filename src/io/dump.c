@@ -154,7 +154,8 @@ void dump_write(dump *d, md *s)
         size_t rcap = 0;
         for (int r = 1; r < par_size(); r++) {
             size_t n = par_recv(&rb, &rcap, r);
-            fwrite(rb, 1, n, f);
+            if (n > 0) /* a rank with no atoms sends nothing */
+                fwrite(rb, 1, n, f);
         }
         free(rb);
         if (fflush(f) != 0 || ferror(f))

@@ -1,4 +1,5 @@
 #include "io/thermo.h"
+#include "core/error.h"
 #include "core/units.h"
 #include "parallel/parallel.h"
 
@@ -40,6 +41,7 @@ int thermo_open(thermo *t, const char *path)
             fflush(t->csv);
         }
     }
+    t->csv_last = -1;
     int err = errno;
     par_bcast_ints(&ok, 1, 0);
     par_bcast_ints(&err, 1, 0);
@@ -84,11 +86,13 @@ void thermo_output(thermo *t, md *s)
     printf("%10lld %12.6g %10.4f %16.8f %14.8f %16.8f %12.4f %12.6g %10.6f\n", (long long)s->step,
            v[1], v[2], v[3], v[4], v[5], v[6], v[13], v[14]);
     fflush(stdout);
-    if (t->csv) {
+    if (t->csv && s->step != t->csv_last) {
         fprintf(t->csv, "%lld", (long long)s->step);
         for (int k = 1; k < THERMO_NCOL; k++)
             fprintf(t->csv, ",%.17g", v[k]);
         fputc('\n', t->csv);
-        fflush(t->csv);
+        if (fflush(t->csv) != 0 || ferror(t->csv))
+            mg_fail_one("thermo: writing %s failed: %s", t->path, strerror(errno));
+        t->csv_last = s->step;
     }
 }

@@ -20,6 +20,7 @@ typedef struct thermo {
     char path[1024];        /* CSV file, "" for none                        */
     FILE *csv;              /* open on rank 0                               */
     int header_printed;     /* screen header for the current run            */
+    int64_t csv_last;       /* last step in the CSV (runs share end/start)  */
 } thermo;
 
 void thermo_init(thermo *t);

@@ -198,7 +198,8 @@ void neighbor_build(neighbor *nb, const atoms *a, int64_t step)
         nb->holdcap = nlocal + nlocal / 4 + 16;
         nb->xhold = mg_realloc(nb->xhold, (size_t)nb->holdcap * sizeof *nb->xhold);
     }
-    memcpy(nb->xhold, a->x, (size_t)nlocal * sizeof *nb->xhold);
+    if (nlocal > 0)
+        memcpy(nb->xhold, a->x, (size_t)nlocal * sizeof *nb->xhold);
     nb->last_build = step;
     nb->nbuild++;
 }
@@ -210,21 +211,35 @@ int neighbor_decide(neighbor *nb, const atoms *a, int64_t step)
         return 0;
     if (!nb->check)
         return 1;
-    double limit = 0.25 * nb->skin * nb->skin;
-    int moved = 0;
+    /* Largest displacement since the build; NaN counts as infinite, so a
+     * non-finite position triggers a rebuild, where migration reports it. */
+    double maxsq = 0.0;
+    int64_t worst = -1;
     for (int i = 0; i < a->nlocal; i++) {
         double dx = a->x[i][0] - nb->xhold[i][0], dy = a->x[i][1] - nb->xhold[i][1],
                dz = a->x[i][2] - nb->xhold[i][2];
-        if (dx * dx + dy * dy + dz * dz > limit) {
-            moved = 1;
-            break;
+        double d2 = dx * dx + dy * dy + dz * dz;
+        if (!(d2 <= maxsq)) {
+            maxsq = isnan(d2) ? INFINITY : d2;
+            worst = a->id[i];
         }
     }
-    moved = par_max_int(moved);
-    /* A rebuild forced on the first allowed step may have been overdue. */
-    if (moved && since == nb->delay && nb->delay > 0)
+    double gmax = par_max_double(maxsq);
+    if (gmax <= 0.25 * nb->skin * nb->skin) /* false for NaN */
+        return 0;
+    /* Beyond the full skin, pairs that came inside the cutoff may have been
+     * missing from the list: the forces were wrong, so stop. */
+    if (isfinite(gmax) && gmax > nb->skin * nb->skin) {
+        int64_t who = par_max_i64(maxsq == gmax ? worst : -1);
+        mg_fail_run("atom %lld moved %.3g A in the %lld steps since the neighbor list was built, more than the "
+                    "skin (%.3g A): interactions may have been missed. The time step is too large or the system "
+                    "has blown up (check the neighbor list every step, or reduce the time step)",
+                    (long long)who, sqrt(gmax), (long long)since, nb->skin);
+    }
+    /* As LAMMPS counts them: a rebuild on the first step one was allowed. */
+    if (since == (nb->every > nb->delay ? nb->every : nb->delay))
         nb->ndanger++;
-    return moved;
+    return 1;
 }
 
 void neighbor_sort_atoms(neighbor *nb, atoms *a)

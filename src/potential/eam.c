@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define EAM_RMIN_ENERGY 1e4 /* eV: a pair energy no sane MD reaches */
+
 /* Cubic through every interval of a table f[0..n-1] with spacing delta:
  * knot slopes from the five-point stencil (three- and two-point at the
  * ends), values and slopes matched at both knots (cubic Hermite). Row m
@@ -62,7 +64,19 @@ void eam_setup(eam *p, enum eam_style style, eam_tables *tab)
     p->rdrho = 1.0 / t->drho;
     p->rhomax = t->rhomax;
     p->cut = t->cut;
+    /* Closest allowed approach: beyond the first table point and where every
+     * pair energy phi = z2r/r has fallen below 10 keV. Placeholder values in
+     * the cores of some files (CuZr_mm.eam.fs holds 1e12 below ~0.7 A) and
+     * the 1/r of funcfl charges lie inside; no MD of a metal at any sane
+     * temperature brings atoms there, so reaching it means overlapping atoms
+     * in the input or a blown-up run. */
     p->rmin = t->dr;
+    for (int k = 0; k < t->nz2r; k++)
+        for (int m = 1; m < t->nr; m++) {
+            double r = m * t->dr;
+            if (!(t->z2r[k][m] / r < EAM_RMIN_ENERGY))
+                p->rmin = fmax(p->rmin, r + t->dr);
+        }
 
     p->frho = mg_calloc((size_t)t->nfrho, sizeof *p->frho);
     for (int k = 0; k < t->nfrho; k++) {
@@ -250,7 +264,7 @@ density_range(const eam *p, const atoms *a, int i, const int *jl, int n, const d
         double dx = xi - a->x[j][0], dy = yi - a->x[j][1], dz = zi - a->x[j][2];
         double rsq = dx * dx + dy * dy + dz * dz;
         int tj = a->type[j];
-        if (rsq >= cutsq_i[tj])
+        if (!(rsq < cutsq_i[tj])) /* also rejects NaN, which must not index a table */
             continue;
         out[nout++] = j;
         if (rsq < rminsq) { *bad = i; *other = j; }

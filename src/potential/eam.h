@@ -33,7 +33,7 @@ typedef struct eam {
     eam_tables tab;
     int ntypes, nr, nrho;
     double dr, rdr, drho, rdrho, rhomax, cut;
-    double rmin;                /* closest allowed approach (A)               */
+    double rmin;                /* closest allowed approach (A): eam.c        */
     double (**frho)[7];         /* [nfrho] -> [nrho][7] spline of F           */
     eam_pass1 **p1;             /* [(nt+1)^2] -> [nr]                         */
     eam_pass2 **p2;             /* [(nt+1)^2] -> [nr]                         */

@@ -5,7 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-void atoms_init(atoms *a) { memset(a, 0, sizeof *a); }
+/* Arrays exist from the start, so a rank that owns no atoms (vacuum around
+ * a slab or wire) passes valid pointers everywhere. */
+void atoms_init(atoms *a)
+{
+    memset(a, 0, sizeof *a);
+    atoms_reserve(a, 64);
+}
 
 void atoms_destroy(atoms *a)
 {

@@ -36,6 +36,10 @@ void md_destroy(md *s)
 
 void md_decompose(md *s)
 {
+    for (int d = 0; d < 3; d++)
+        if (s->box.boundary[d] == 's' && s->box.triclinic)
+            mg_fail_all("boundary 's' (shrink-wrapped) needs an orthogonal box; this one is tilted "
+                        "(xy %g, xz %g, yz %g A): use 'f' with room to spare", s->box.xy, s->box.xz, s->box.yz);
     char err[256];
     if (decomp_setup(&s->dc, &s->box, s->procs, err, sizeof err) != 0)
         mg_fail_all("%s", err);
@@ -54,7 +58,7 @@ void md_reneighbor(md *s)
     decomp_migrate(&s->dc, &s->atoms, &s->box);
     timers_stamp(&s->tm, TIMER_COMM);
     if (s->nb.sort_every > 0 &&
-        (s->nb.nbuild == 0 || s->step / s->nb.sort_every != s->nb.last_build / s->nb.sort_every))
+        (s->nb.last_build < 0 || s->step / s->nb.sort_every != s->nb.last_build / s->nb.sort_every))
         neighbor_sort_atoms(&s->nb, &s->atoms);
     timers_stamp(&s->tm, TIMER_NEIGH);
     halo_build(&s->halo, &s->atoms, &s->box, &s->dc, s->nb.cutneigh_max);
@@ -80,8 +84,9 @@ void md_force(md *s, int want_energy)
     if (bad >= 0) {
         double dx = a->x[bad][0] - a->x[other][0], dy = a->x[bad][1] - a->x[other][1],
                dz = a->x[bad][2] - a->x[other][2];
-        mg_fail_one("atoms %lld and %lld are %.4g A apart at step %lld, closer than the potential "
-                    "tables start (%.4g A): overlapping atoms in the input or a time step too large",
+        mg_fail_one("atoms %lld and %lld are %.4g A apart at step %lld, closer than the potential allows "
+                    "(%.4g A, where a pair energy passes 10 keV): overlapping atoms in the input or a time "
+                    "step too large",
                     (long long)a->id[bad], (long long)a->id[other], sqrt(dx * dx + dy * dy + dz * dz),
                     (long long)s->step, s->pot->rmin);
     }
@@ -90,7 +95,7 @@ void md_force(md *s, int want_energy)
         par_sum_doubles(in, out, 7);
         timers_stamp(&s->tm, TIMER_COMM);
         if (!isfinite(out[0]))
-            mg_fail_all("potential energy is not finite at step %lld: the system has blown up "
+            mg_fail_run("potential energy is not finite at step %lld: the system has blown up "
                         "(time step too large, or atoms overlapping)", (long long)s->step);
         s->epot = out[0];
         memcpy(s->virial, out + 1, sizeof s->virial);

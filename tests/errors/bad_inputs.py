@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Malformed decks, potential files and data files each give a clear error
 naming the file and line and what was expected, exit with status 2 (input
-error, docs/errors.md), and never crash or hang -- also under mpirun, where
+error; 3 for a run that blows up, docs/errors.md), and never crash or hang -- also under mpirun, where
 every rank must leave. Each case asserts on the message text."""
 import os
 import re
@@ -62,10 +62,32 @@ CASES = [
      r"t\.data:17: expected 'id type x y z \[ix iy iz\]' with id >= 1 and type 1\.\.2"),
     ("data: bad header", "read_data t.data\n", {"t.data": "title\n\n500 atoms\n2 atom types\n0 10 xlo xhi\n"},
      r"t\.data: header must give 'ylo yhi'"),
+    ("data: duplicate atom id", "read_data t.data\n", {"t.data": liquid.replace("\n2 2 11.15", "\n1 2 11.15", 1)},
+     r"t\.data:18: atom id 1 appears twice \(first at line 17\)"),
+    ("data: velocity of unknown atom", "read_data t.data\n", {"t.data": liquid.replace("\n1 4.4955", "\n999 4.4955", 1)},
+     r"t\.data:\d+: velocity for atom id 999, which the Atoms section does not have"),
+    ("data: more atoms than declared", "read_data t.data\n", {"t.data": liquid.replace("\n500 atoms", "\n499 atoms", 1)},
+     r"t\.data:\d+: more lines than the header declares \(499 atoms"),
+    ("velocity before any mass", "read_data t.data\nvelocity create 300 K seed 1\n",
+     {"t.data": liquid.replace("Masses\n\n1 63.546\n2 91.224\n\n", "")},
+     r"in\.deck:2: velocity create: type 1 has no mass yet"),
+    ("shrink-wrapped triclinic", "boundary p p s\nread_data %s/cuzr-triclinic.data\n" % mt.DATA, {},
+     r"boundary 's' \(shrink-wrapped\) needs an orthogonal box"),
+    ("processors that do not fit", "processors 2 2 2\n" + HEAD, {}, r"in\.deck:1: processors: the grid does not fit the 1 MPI ranks"),
+    ("misspelt element after types", "create_lattice fcc 3.6 A cells 2 2 2 types Cx\n", {},
+     r"in\.deck:1: create_lattice: 'Cx' after 'types' is not a chemical element"),
+    ("negative mindist", "create_alloy Cu64Zr36 atoms 100 density 0.06 A^-3 seed 1 mindist -2 A\n", {},
+     r"in\.deck:1: create_alloy: mindist must be >= 0 A"),
+    ("overlapping atoms", "read_data t.data\n" + GOOD_POT + "run 0\n", {"t.data": liquid.replace(
+        "\n2 2 11.152545352451698 17.233198084661154 16.003454690226015", "\n2 2 0.8188173221124447 13.352434860028156 18.363585880648813", 1)},
+     r"atoms (1 and 2|2 and 1) are 0\.3 A apart at step 0, closer than the potential allows \(0\.5\d* A", 3),
+    ("blown up (20 fs steps from 5000 K)", "timestep 20 fs\nread_data %s/cuzr-liquid.data\n%svelocity create 5000 K seed 3\nrun 2000\n" % (mt.DATA, GOOD_POT), {},
+     r"moved .* more than the skin .*interactions may have been missed", 3),
 ]
 
 failed = 0
-for name, deck, files, pattern in CASES:
+for name, deck, files, pattern, *code in CASES:
+    want = code[0] if code else 2
     for np_ in ([None, 3] if name in ("unknown command", "potential: truncated fs file", "data: truncated Atoms") else [None]):
         with tempfile.TemporaryDirectory() as wd:
             for fn, content in files.items():
@@ -78,13 +100,13 @@ for name, deck, files, pattern in CASES:
                 failed += 1
                 continue
             msg = p.stderr
-            ok = (p.returncode == 2 if np_ is None else p.returncode != 0) and "ERROR:" in msg and re.search(pattern, msg)
+            ok = (p.returncode == want if np_ is None else p.returncode != 0) and "ERROR" in msg and re.search(pattern, msg)
             ok = ok and "Segmentation" not in msg and "AddressSanitizer" not in msg and "runtime error" not in msg
             first = next((l for l in msg.split("\n") if "ERROR" in l), msg.strip()[:200])
             print(f"{'ok  ' if ok else 'FAIL'} {name}{'' if np_ is None else ' (3 ranks)'}: exit {p.returncode}: {first}")
             if not ok:
                 print("     expected /%s/\n     stderr: %s" % (pattern, msg[-800:]))
                 failed += 1
-total = sum(2 if n in ("unknown command", "potential: truncated fs file", "data: truncated Atoms") else 1 for n, *_ in CASES)
+total = sum(2 if c[0] in ("unknown command", "potential: truncated fs file", "data: truncated Atoms") else 1 for c in CASES)
 print(f"{total - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
