@@ -306,14 +306,16 @@ static void cmd_create_alloy(deck *dk)
 }
 
 /* Potential files: as given, next to the deck, in $MGMD_POTENTIALS, in the
- * source tree's potentials/, or in Debian's LAMMPS potentials folder. */
+ * source tree's potentials/, the installed share/mgmd/potentials, or
+ * Debian's LAMMPS potentials folder. */
 static void find_potential(const deck *dk, const char *name, char *out, int outlen)
 {
     deck_path(dk, name, out, outlen);
     if (access(out, F_OK) == 0 || name[0] == '/')
         return;
-    const char *dirs[3] = {getenv("MGMD_POTENTIALS"), MGMD_SOURCE_DIR "/potentials", "/usr/share/lammps/potentials"};
-    for (int k = 0; k < 3; k++) {
+    const char *dirs[4] = {getenv("MGMD_POTENTIALS"), MGMD_SOURCE_DIR "/potentials", MGMD_DATA_DIR "/potentials",
+                           "/usr/share/lammps/potentials"};
+    for (int k = 0; k < 4; k++) {
         if (!dirs[k])
             continue;
         char cand[2048];
