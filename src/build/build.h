@@ -1,0 +1,46 @@
+/* Building a system: crystal lattices, random alloys on a lattice or at
+ * random positions, composition strings, velocities.
+ *
+ * Every builder is rank-independent: it enumerates the same global sites in
+ * the same order on every rank, draws counter-based random numbers keyed by
+ * (seed, site), and each rank keeps the sites inside its sub-domain. */
+#ifndef MGMD_BUILD_H
+#define MGMD_BUILD_H
+
+#include <stdint.h>
+
+#include "system/system.h"
+
+#define BUILD_MAX_SPECIES 16
+
+/* "Cu64Zr36", "Pd40Cu30Ni10P20", "Cu64.5Zr35.5", "CuZr" (1:1). Returns the
+ * number of species (fractions normalised to 1) or -1 with a message. */
+int composition_parse(const char *s, char (*element)[8], double *fraction, char *err, int errlen);
+
+/* Lattice styles: sc bcc fcc hcp diamond b2 l12. cell[] is the orthogonal
+ * unit cell in units of a; kind[] tells which of the lattice's species (0 or
+ * 1: b2 CsCl-type sites A at corners, B at centre; l12 A3B: A on faces, B on
+ * corners) a basis site carries. Returns the number of basis sites or -1. */
+int lattice_basis(const char *style, double covera, double cell[3], double basis[][3], int kind[], int *nkinds);
+
+/* Place atoms on every site of cells[0..2] unit cells of a lattice with
+ * constant a (A). Types: by site kind (type_of_kind) or, when alloy_frac is
+ * not NULL, exactly round(frac*N) sites of each of nspecies types chosen at
+ * random from seed. Replaces the box. Returns 0 or -1 with a message. */
+int build_lattice(md *s, const char *style, double a, double covera, const int cells[3],
+                  const int *type_of_kind, int nspecies, const double *alloy_frac, uint64_t seed,
+                  char *err, int errlen);
+
+/* N atoms at random positions in a cube of number density rho (A^-3), no
+ * two closer than mindist (A); species fractions exact as above. */
+int build_random(md *s, int64_t n, double rho, double mindist, int nspecies, const double *frac,
+                 uint64_t seed, char *err, int errlen);
+
+/* Gaussian velocities at temperature T (K) from seed, total momentum zero,
+ * scaled so the temperature (3N-3 degrees of freedom) is exactly T.
+ * Bitwise identical for any rank count. */
+void velocity_create(md *s, double T, uint64_t seed);
+/* Remove the centre-of-mass velocity. */
+void velocity_zero_momentum(md *s);
+
+#endif
