@@ -2,6 +2,7 @@
 #include "core/elements.h"
 #include "core/error.h"
 #include "core/idmap.h"
+#include "io/funnel.h"
 #include "parallel/parallel.h"
 
 #include <ctype.h>
@@ -321,44 +322,20 @@ void data_read(md *s, const char *path)
                     (long long)s->atoms.natoms, (long long)total);
 }
 
-/* Format this rank's lines of one section into a buffer. */
-static char *format_section(const md *s, int velocities, size_t *len)
+/* This rank's lines of one section, through rank 0 into f. */
+static void write_section(FILE *f, const md *s, int velocities)
 {
     const atoms *a = &s->atoms;
-    size_t cap = (size_t)a->nlocal * 140 + 16, n = 0;
-    char *buf = mg_malloc(cap);
+    textbuf t = {NULL, 0, 0};
     for (int i = 0; i < a->nlocal; i++) {
-        int w;
         if (velocities)
-            w = snprintf(buf + n, cap - n, "%lld %.17g %.17g %.17g\n", (long long)a->id[i], a->v[i][0], a->v[i][1],
-                         a->v[i][2]);
+            tb_printf(&t, "%lld %.17g %.17g %.17g\n", (long long)a->id[i], a->v[i][0], a->v[i][1], a->v[i][2]);
         else
-            w = snprintf(buf + n, cap - n, "%lld %d %.17g %.17g %.17g %d %d %d\n", (long long)a->id[i], a->type[i],
-                         a->x[i][0], a->x[i][1], a->x[i][2], a->image[i][0], a->image[i][1], a->image[i][2]);
-        n += (size_t)w;
+            tb_printf(&t, "%lld %d %.17g %.17g %.17g %d %d %d\n", (long long)a->id[i], a->type[i], a->x[i][0],
+                      a->x[i][1], a->x[i][2], a->image[i][0], a->image[i][1], a->image[i][2]);
     }
-    *len = n;
-    return buf;
-}
-
-static void funnel(FILE *f, const md *s, int velocities)
-{
-    size_t len;
-    char *mine = format_section(s, velocities, &len);
-    if (par_rank() == 0) {
-        fwrite(mine, 1, len, f);
-        void *rb = NULL;
-        size_t rcap = 0;
-        for (int r = 1; r < par_size(); r++) {
-            size_t n = par_recv(&rb, &rcap, r);
-            if (n > 0) /* a rank with no atoms sends nothing */
-                fwrite(rb, 1, n, f);
-        }
-        free(rb);
-    } else {
-        par_send(mine, len, 0);
-    }
-    free(mine);
+    funnel_write(f, &t);
+    tb_free(&t);
 }
 
 int data_write(md *s, const char *path, int velocities)
@@ -389,11 +366,11 @@ int data_write(md *s, const char *path, int velocities)
             fprintf(f, "%d %.17g%s%s\n", t, a->mass[t], a->element[t][0] ? " # " : "", a->element[t]);
         fprintf(f, "\nAtoms # atomic\n\n");
     }
-    funnel(f, s, 0);
+    write_section(f, s, 0);
     if (velocities) {
         if (f)
             fprintf(f, "\nVelocities\n\n");
-        funnel(f, s, 1);
+        write_section(f, s, 1);
     }
     if (f) {
         ok = !ferror(f);

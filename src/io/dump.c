@@ -1,6 +1,7 @@
 #include "io/dump.h"
 #include "core/error.h"
 #include "core/units.h"
+#include "io/funnel.h"
 #include "parallel/parallel.h"
 
 #include <errno.h>
@@ -66,31 +67,22 @@ void dump_close(dump *d)
     d->fp = NULL;
 }
 
-/* Format this rank's atoms as text lines into a growing buffer. */
-static char *format_atoms(const dump *d, const md *s, size_t *len)
+/* Format this rank's atoms as text lines. */
+static void format_atoms(const dump *d, const md *s, textbuf *t)
 {
     const atoms *a = &s->atoms;
-    size_t cap = (size_t)a->nlocal * (size_t)d->ncol * 26 + 64, n = 0;
-    char *buf = mg_malloc(cap);
     for (int i = 0; i < a->nlocal; i++) {
-        if (cap - n < (size_t)d->ncol * 40 + 2) {
-            cap = 2 * cap + (size_t)d->ncol * 40;
-            buf = mg_realloc(buf, cap);
-        }
         double u[3];
         box_unwrap(&s->box, a->x[i], a->image[i], u);
         double m = atoms_mass(a, i);
         for (int k = 0; k < d->ncol; k++) {
             int c = d->col[k];
-            char *p = buf + n;
-            size_t room = cap - n;
-            int w = 0;
             double val = 0.0;
             switch (c) {
-            case C_ID: w = snprintf(p, room, "%lld", (long long)a->id[i]); break;
-            case C_TYPE: w = snprintf(p, room, "%d", a->type[i]); break;
-            case C_ELEMENT: w = snprintf(p, room, "%s", a->element[a->type[i]][0] ? a->element[a->type[i]] : "X"); break;
-            case C_IX: case C_IY: case C_IZ: w = snprintf(p, room, "%d", a->image[i][c - C_IX]); break;
+            case C_ID: tb_printf(t, "%lld", (long long)a->id[i]); break;
+            case C_TYPE: tb_printf(t, "%d", a->type[i]); break;
+            case C_ELEMENT: tb_printf(t, "%s", a->element[a->type[i]][0] ? a->element[a->type[i]] : "X"); break;
+            case C_IX: case C_IY: case C_IZ: tb_printf(t, "%d", a->image[i][c - C_IX]); break;
             default:
                 if (c == C_MASS) val = m;
                 else if (c >= C_X && c <= C_Z) val = a->x[i][c - C_X];
@@ -106,14 +98,11 @@ static char *format_atoms(const dump *d, const md *s, size_t *len)
                     int q = c - C_SXX;
                     val = -(m * a->v[i][ab[q][0]] * a->v[i][ab[q][1]] * MG_MVV2E + a->vatom[i][q]) * MG_NKTV2P;
                 }
-                w = snprintf(p, room, "%.*g", d->precision, val);
+                tb_printf(t, "%.*g", d->precision, val);
             }
-            n += (size_t)w;
-            buf[n++] = k + 1 < d->ncol ? ' ' : '\n';
+            tb_putc(t, k + 1 < d->ncol ? ' ' : '\n');
         }
     }
-    *len = n;
-    return buf;
 }
 
 void dump_write(dump *d, md *s)
@@ -121,8 +110,8 @@ void dump_write(dump *d, md *s)
     if (d->last_step == s->step)
         return;
     d->last_step = s->step;
-    size_t len;
-    char *mine = format_atoms(d, s, &len);
+    textbuf mine = {NULL, 0, 0};
+    format_atoms(d, s, &mine);
     if (par_rank() == 0) {
         const box *b = &s->box;
         FILE *f = d->fp;
@@ -149,19 +138,9 @@ void dump_write(dump *d, md *s)
         for (int k = 0; k < d->ncol; k++)
             fprintf(f, " %s", names[d->col[k]]);
         fputc('\n', f);
-        fwrite(mine, 1, len, f);
-        void *rb = NULL;
-        size_t rcap = 0;
-        for (int r = 1; r < par_size(); r++) {
-            size_t n = par_recv(&rb, &rcap, r);
-            if (n > 0) /* a rank with no atoms sends nothing */
-                fwrite(rb, 1, n, f);
-        }
-        free(rb);
-        if (fflush(f) != 0 || ferror(f))
-            mg_fail_one("dump %s: writing %s failed: %s", d->name, d->path, strerror(errno));
-    } else {
-        par_send(mine, len, 0);
     }
-    free(mine);
+    funnel_write(d->fp, &mine);
+    tb_free(&mine);
+    if (par_rank() == 0 && (fflush(d->fp) != 0 || ferror(d->fp)))
+        mg_fail_one("dump %s: writing %s failed: %s", d->name, d->path, strerror(errno));
 }

@@ -6,6 +6,7 @@ Summation order differs between rank counts, so results agree to round-off
 (~1e-15 relative at step 0), amplified by the liquid's chaos over 100 steps
 (a factor ~1e2-1e3): the tolerances leave room for that, and a halo or
 migration bug (a missing ghost, a lost atom) breaks them by many orders.
+Velocities created by `velocity create` must be identical bit for bit.
 Runs the orthogonal and triclinic liquids and the slab non-periodic in z
 (atoms re-sorted spatially every 20 steps), with velocities
 re-created by the counter-based generator (rank-independent by design).
@@ -35,6 +36,7 @@ potential eam/fs CuZr_mm.eam.fs Cu Zr
 neighbor skin 1.0 A every 1 check yes
 sort every 20
 velocity create 1500 K seed 91
+write_data start.data
 thermo every 10 file thermo.csv
 run 100
 write_data end.data
@@ -45,9 +47,15 @@ write_data end.data
             mt.run_mgmd(deck, wd, np_=n)
             th = mt.read_thermo(os.path.join(wd, "thermo.csv"))
             x = mt.unwrapped(mt.read_data(os.path.join(wd, "end.data")))
+            v = mt.read_data(os.path.join(wd, "start.data"))["v"]
         if ref is None:
-            ref = (th, x)
+            ref = (th, x, v)
             continue
+        # Created velocities: the same bits on any rank count (written with 17 digits).
+        same_v = np.array_equal(v, ref[2])
+        print(f"{'ok  ' if same_v else 'FAIL'} {case:9s} {n} ranks vs {RANKS[0]}: created velocities bitwise identical: {same_v}")
+        passed += same_v
+        failed += not same_v
         rel = max(np.max(np.abs(th[c] - ref[0][c]) / np.maximum(np.abs(ref[0][c]), 1e-300)) for c in COLS
                   if np.any(ref[0][c] != 0))
         dx = np.max(np.abs(x - ref[1]))

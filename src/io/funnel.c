@@ -1,0 +1,67 @@
+#include "io/funnel.h"
+#include "core/error.h"
+#include "parallel/parallel.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+static void room(textbuf *t, size_t more)
+{
+    if (t->len + more + 1 <= t->cap)
+        return;
+    size_t c = t->cap ? t->cap : 4096;
+    while (c < t->len + more + 1)
+        c *= 2;
+    t->s = mg_realloc(t->s, c);
+    t->cap = c;
+}
+
+void tb_printf(textbuf *t, const char *fmt, ...)
+{
+    va_list ap;
+    room(t, 128);
+    va_start(ap, fmt);
+    int n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        mg_fail_one("formatting output text failed");
+    if ((size_t)n >= t->cap - t->len) {
+        room(t, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+        va_end(ap);
+    }
+    t->len += (size_t)n;
+}
+
+void tb_putc(textbuf *t, char c)
+{
+    room(t, 1);
+    t->s[t->len++] = c;
+    t->s[t->len] = '\0';
+}
+
+void tb_free(textbuf *t)
+{
+    free(t->s);
+    t->s = NULL;
+    t->len = t->cap = 0;
+}
+
+void funnel_write(FILE *f, const textbuf *mine)
+{
+    if (par_rank() != 0) {
+        par_send(mine->s, mine->len, 0);
+        return;
+    }
+    if (mine->len > 0)
+        fwrite(mine->s, 1, mine->len, f);
+    void *rb = NULL;
+    size_t rcap = 0;
+    for (int r = 1; r < par_size(); r++) {
+        size_t n = par_recv(&rb, &rcap, r);
+        if (n > 0) /* a rank with no atoms sends nothing */
+            fwrite(rb, 1, n, f);
+    }
+    free(rb);
+}
