@@ -100,12 +100,7 @@ void run_nve(md *s, outputs *o, int64_t nsteps)
         s->step = start + n;
         s->time = t0 + (double)n * dt;
         timers_stamp(&s->tm, TIMER_MODIFY);
-        if (neighbor_decide(&s->nb, a, s->step)) {
-            md_reneighbor(s);
-        } else {
-            halo_forward_x(&s->halo, a, &s->box);
-            timers_stamp(&s->tm, TIMER_COMM);
-        }
+        md_refresh(s, 1);
         due = outputs_due(o, s->step, start, end, &peratom);
         a->want_peratom = peratom;
         md_force(s, due);

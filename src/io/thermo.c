@@ -51,14 +51,12 @@ int thermo_open(thermo *t, const char *path)
 
 void thermo_compute(md *s, double v[THERMO_NCOL])
 {
-    double kt[6];
-    double ke = md_kinetic(s, kt);
+    double ke = md_kinetic(s, NULL);
     double dof = md_dof(s);
     double vol = s->box.volume;
     double temp = dof > 0 ? 2.0 * ke / (dof * MG_BOLTZ) : 0.0;
     double p[6];
-    for (int q = 0; q < 6; q++)
-        p[q] = (kt[q] + s->virial[q]) / vol * MG_NKTV2P;
+    md_pressure(s, p);
     v[0] = (double)s->step;
     v[1] = s->time;
     v[2] = temp;

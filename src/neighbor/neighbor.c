@@ -204,7 +204,7 @@ void neighbor_build(neighbor *nb, const atoms *a, int64_t step)
     nb->nbuild++;
 }
 
-int neighbor_decide(neighbor *nb, const atoms *a, int64_t step)
+int neighbor_decide(neighbor *nb, const atoms *a, int64_t step, int strict)
 {
     int64_t since = step - nb->last_build;
     if (since < nb->delay || (nb->every > 1 && since % nb->every != 0))
@@ -229,7 +229,7 @@ int neighbor_decide(neighbor *nb, const atoms *a, int64_t step)
         return 0;
     /* Beyond the full skin, pairs that came inside the cutoff may have been
      * missing from the list: the forces were wrong, so stop. */
-    if (isfinite(gmax) && gmax > nb->skin * nb->skin) {
+    if (strict && isfinite(gmax) && gmax > nb->skin * nb->skin) {
         int64_t who = par_max_i64(maxsq == gmax ? worst : -1);
         mg_fail_run("atom %lld moved %.3g A in the %lld steps since the neighbor list was built, more than the "
                     "skin (%.3g A): interactions may have been missed. The time step is too large or the system "

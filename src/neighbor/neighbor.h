@@ -55,8 +55,11 @@ void neighbor_destroy(neighbor *nb);
 void neighbor_set_cutoffs(neighbor *nb, int ntypes, const double *cut);
 /* Build the list for owned atoms against owned + ghost atoms. */
 void neighbor_build(neighbor *nb, const atoms *a, int64_t step);
-/* Collective: must the list be rebuilt before computing forces at `step`? */
-int neighbor_decide(neighbor *nb, const atoms *a, int64_t step);
+/* Collective: must the list be rebuilt before computing forces at `step`?
+ * With `strict` (dynamics), an atom that moved farther than the skin since
+ * the last build is an error (interactions may have been missed); a
+ * minimiser's line search may move atoms that far and just rebuilds. */
+int neighbor_decide(neighbor *nb, const atoms *a, int64_t step, int strict);
 /* Reorder owned atoms along a bin grid for cache locality (no ghosts). */
 void neighbor_sort_atoms(neighbor *nb, atoms *a);
 

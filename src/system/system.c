@@ -115,6 +115,39 @@ void md_setup(md *s, int want_energy)
     s->ready = 1;
 }
 
+void md_refresh(md *s, int strict)
+{
+    if (neighbor_decide(&s->nb, &s->atoms, s->step, strict)) {
+        md_reneighbor(s);
+    } else {
+        halo_forward_x(&s->halo, &s->atoms, &s->box);
+        timers_stamp(&s->tm, TIMER_COMM);
+    }
+}
+
+void md_change_box(md *s, const box *nb)
+{
+    box old = s->box;
+    box_update(&old);
+    s->box = *nb;
+    box_update(&s->box);
+    atoms *a = &s->atoms;
+    for (int i = 0; i < a->nlocal; i++) {
+        double l[3];
+        box_to_lamda(&old, a->x[i], l);
+        box_from_lamda(&s->box, l, a->x[i]);
+    }
+}
+
+double md_pressure(md *s, double p[6])
+{
+    double kt[6];
+    md_kinetic(s, kt);
+    for (int q = 0; q < 6; q++)
+        p[q] = (kt[q] + s->virial[q]) / s->box.volume * MG_NKTV2P;
+    return (p[0] + p[1] + p[2]) / 3.0;
+}
+
 double md_kinetic(const md *s, double ktensor[6])
 {
     const atoms *a = &s->atoms;

@@ -45,6 +45,17 @@ void md_reneighbor(md *s);
 void md_force(md *s, int want_energy);
 /* Make everything current before a run or an analysis (collective). */
 void md_setup(md *s, int want_energy);
+/* After owned atoms moved: re-neighbour if they moved far enough, else
+ * refresh the ghosts' positions (collective). `strict` as in
+ * neighbor_decide(): dynamics stops on a blown-up step, minimisers do not. */
+void md_refresh(md *s, int strict);
+/* Replace the box, mapping owned atoms affinely (same fractional
+ * coordinates); ghosts follow at the next md_refresh(). Velocities are not
+ * touched. Collective only in that every rank must call it. */
+void md_change_box(md *s, const box *nb);
+/* Pressure tensor (bar, xx yy zz xy xz yz) from the last energy evaluation
+ * and the current velocities; returns the scalar pressure (bar). */
+double md_pressure(md *s, double p[6]);
 
 /* Global kinetic energy (eV) and kinetic tensor sum m v_a v_b (eV). */
 double md_kinetic(const md *s, double ktensor[6]);
