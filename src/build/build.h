@@ -25,7 +25,8 @@ int lattice_basis(const char *style, double covera, double cell[3], double basis
 
 /* Place atoms on every site of cells[0..2] unit cells of a lattice with
  * constant a (A). Types: by site kind (type_of_kind) or, when alloy_frac is
- * not NULL, exactly round(frac*N) sites of each of nspecies types chosen at
+ * not NULL, frac*N sites of each of nspecies types (rounded by largest
+ * remainder so the counts add up to N) chosen at
  * random from seed. Replaces the box. Returns 0 or -1 with a message. */
 int build_lattice(md *s, const char *style, double a, double covera, const int cells[3],
                   const int *type_of_kind, int nspecies, const double *alloy_frac, uint64_t seed,

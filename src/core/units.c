@@ -16,21 +16,23 @@ static const struct unit table[] = {
     {Q_NUMBER_DENSITY, "A^-3", 1.0}, {Q_NUMBER_DENSITY, "/A^3", 1.0},
     {Q_NUMBER_DENSITY, "nm^-3", 1e-3},
     {Q_MASS_DENSITY, "g/cm^3", 1.0}, {Q_MASS_DENSITY, "kg/m^3", 1e-3},
+    {Q_TEMPERATURE_RATE, "K/ps", 1.0}, {Q_TEMPERATURE_RATE, "K/ns", 1e-3},
+    {Q_TEMPERATURE_RATE, "K/s", 1e-12}, {Q_TEMPERATURE_RATE, "K/fs", 1e3},
 };
 
 static const char *names[Q_NQUANTITY] = {
     "length", "time", "temperature", "pressure", "energy", "mass",
-    "number density", "mass density",
+    "number density", "mass density", "temperature rate",
 };
 
 static const char *accepted[Q_NQUANTITY] = {
     "A, Angstrom, nm", "fs, ps, ns", "K", "bar, kbar, Pa, MPa, GPa, atm", "eV",
-    "g/mol, amu", "A^-3, /A^3, nm^-3", "g/cm^3, kg/m^3",
+    "g/mol, amu", "A^-3, /A^3, nm^-3", "g/cm^3, kg/m^3", "K/ps, K/ns, K/s, K/fs",
 };
 
 const char *units_base(enum quantity q)
 {
-    static const char *base[Q_NQUANTITY] = {"A", "ps", "K", "bar", "eV", "g/mol", "A^-3", "g/cm^3"};
+    static const char *base[Q_NQUANTITY] = {"A", "ps", "K", "bar", "eV", "g/mol", "A^-3", "g/cm^3", "K/ps"};
     return base[q];
 }
 

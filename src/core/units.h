@@ -26,6 +26,7 @@ enum quantity {
     Q_MASS,            /* g/mol                      */
     Q_NUMBER_DENSITY,  /* atoms/A^3                  */
     Q_MASS_DENSITY,    /* g/cm^3                     */
+    Q_TEMPERATURE_RATE,/* K/ps                       */
     Q_NQUANTITY
 };
 

@@ -10,11 +10,14 @@
 #include "parallel/parallel.h"
 #include "potential/eam.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
 
 static void need_no_system(deck *dk)
 {
@@ -567,23 +570,186 @@ static void cmd_run(deck *dk)
     deck_done(dk, i);
     if (!dk->s->pot)
         deck_fail(dk, "run: no potential chosen (use the potential command)");
-    for (int t = 1; t <= dk->s->atoms.ntypes; t++)
-        if (!(dk->s->atoms.mass[t] > 0))
-            deck_fail(dk, "run: type %d has no mass (set it with 'mass %d VALUE')", t, t);
-    run_nve(dk->s, dk->out, n);
+    run_dynamics(dk->s, dk->out, &dk->ens, n);
+}
+
+/* ensemble nve
+ * ensemble nvt temp T0 [T1] tdamp TAU [chain M]
+ * ensemble langevin temp T0 [T1] damp TAU seed S */
+static void cmd_ensemble(deck *dk)
+{
+    int i = 1;
+    ensemble *e = &dk->ens;
+    const char *kind = deck_word(dk, &i, "ensemble (nve, nvt, langevin)");
+    ensemble next = *e;
+    if (!strcmp(kind, "nve")) {
+        next.kind = ENS_NVE;
+    } else if (!strcmp(kind, "nvt") || !strcmp(kind, "langevin")) {
+        next.kind = !strcmp(kind, "nvt") ? ENS_NVT : ENS_LANGEVIN;
+        const char *kw = "temp tdamp damp chain seed";
+        int have_t = 0, have_damp = 0, have_seed = 0;
+        while (i < dk->nargs) {
+            const char *k = deck_word(dk, &i, "keyword");
+            if (!strcmp(k, "temp")) {
+                next.t_start = deck_quantity(dk, &i, Q_TEMPERATURE, "start temperature", kw);
+                next.t_stop = next.t_start;
+                if (i < dk->nargs && (isdigit((unsigned char)dk->args[i][0]) || dk->args[i][0] == '.'))
+                    next.t_stop = deck_quantity(dk, &i, Q_TEMPERATURE, "end temperature", kw);
+                if (!(next.t_start > 0) || !(next.t_stop > 0))
+                    deck_fail(dk, "ensemble %s: temperatures must be positive (K)", kind);
+                have_t = 1;
+            } else if (!strcmp(k, "tdamp") || !strcmp(k, "damp")) {
+                next.tdamp = deck_quantity(dk, &i, Q_TIME, "damping time", kw);
+                if (!(next.tdamp > 0))
+                    deck_fail(dk, "ensemble %s: damping time must be positive", kind);
+                have_damp = 1;
+            } else if (!strcmp(k, "chain") && next.kind == ENS_NVT) {
+                next.nchain = (int)deck_int(dk, &i, "chain length", 1, NH_MAX_CHAIN);
+            } else if (!strcmp(k, "seed") && next.kind == ENS_LANGEVIN) {
+                next.seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
+                have_seed = 1;
+            } else {
+                deck_fail(dk, "ensemble %s: unknown keyword '%s' (expected %s)", kind, k,
+                          next.kind == ENS_NVT ? "temp, tdamp, chain" : "temp, damp, seed");
+            }
+        }
+        if (!have_t || !have_damp)
+            deck_fail(dk, "ensemble %s: needs 'temp T [T_end]' and '%s TIME'", kind,
+                      next.kind == ENS_NVT ? "tdamp" : "damp");
+        if (next.kind == ENS_LANGEVIN && !have_seed)
+            deck_fail(dk, "ensemble langevin: needs 'seed N' (its random forces are keyed by it)");
+        if (next.tdamp < 10 * dk->s->dt)
+            mg_warn("%s:%d: a damping time of %g ps is under 10 time steps (%g ps): the thermostat will be stiff",
+                    dk->path, dk->line, next.tdamp, dk->s->dt);
+    } else {
+        deck_fail(dk, "ensemble: unknown ensemble '%s' (expected nve, nvt, langevin)", kind);
+    }
+    /* A new kind of thermostat starts from a fresh state. */
+    if (next.kind != e->kind) {
+        memset(next.eta, 0, sizeof next.eta);
+        memset(next.eta_dot, 0, sizeof next.eta_dot);
+        next.reservoir = 0;
+    }
+    *e = next;
+}
+
+static void need_thermostat(deck *dk)
+{
+    if (dk->ens.kind == ENS_NVE)
+        deck_fail(dk, "%s needs a thermostat: choose 'ensemble nvt ...' or 'ensemble langevin ...' first", dk->args[0]);
+    need_system(dk);
+    if (!dk->s->pot)
+        deck_fail(dk, "%s: no potential chosen", dk->args[0]);
+}
+
+/* One stage of a schedule: ramp (or hold) from t0 to t1 over nsteps. */
+static void stage(deck *dk, const char *what, double t0, double t1, int64_t nsteps)
+{
+    if (par_rank() == 0) {
+        printf("%s: %.6g K -> %.6g K over %lld steps (%.6g ps)\n", what, t0, t1, (long long)nsteps,
+               (double)nsteps * dk->s->dt);
+        fflush(stdout);
+    }
+    dk->ens.t_start = t0;
+    dk->ens.t_stop = t1;
+    run_dynamics(dk->s, dk->out, &dk->ens, nsteps);
+}
+
+static int64_t steps_for(deck *dk, double duration)
+{
+    double n = nearbyint(duration / dk->s->dt);
+    if (!(n >= 1) || n > 1e15)
+        deck_fail(dk, "%s: %.6g ps is %.6g steps of %.6g ps; need at least one and fewer than 1e15", dk->args[0],
+                  duration, n, dk->s->dt);
+    return (int64_t)n;
+}
+
+/* quench from T0 to T1 rate R: a linear ramp at |R| (K/ps, K/s ...). */
+static void cmd_quench(deck *dk)
+{
+    need_thermostat(dk);
+    int i = 1;
+    const char *kw = "from to rate";
+    double t0 = -1, t1 = -1, rate = 0;
+    while (i < dk->nargs) {
+        const char *k = deck_word(dk, &i, "keyword");
+        if (!strcmp(k, "from")) t0 = deck_quantity(dk, &i, Q_TEMPERATURE, "start temperature", kw);
+        else if (!strcmp(k, "to")) t1 = deck_quantity(dk, &i, Q_TEMPERATURE, "end temperature", kw);
+        else if (!strcmp(k, "rate")) rate = deck_quantity(dk, &i, Q_TEMPERATURE_RATE, "cooling rate", kw);
+        else deck_fail(dk, "%s: unknown keyword '%s' (expected from, to, rate)", dk->args[0], k);
+    }
+    if (!(t0 > 0) || !(t1 > 0) || !(rate != 0))
+        deck_fail(dk, "%s: needs 'from T0 K to T1 K rate R K/ps' (or K/s) with positive temperatures", dk->args[0]);
+    stage(dk, dk->args[0], t0, t1, steps_for(dk, fabs(t1 - t0) / fabs(rate)));
+}
+
+/* hold T for D: constant target temperature for a duration. */
+static void cmd_hold(deck *dk)
+{
+    need_thermostat(dk);
+    int i = 1;
+    double t = deck_quantity(dk, &i, Q_TEMPERATURE, "temperature", "for");
+    const char *k = deck_word(dk, &i, "'for'");
+    if (strcmp(k, "for") != 0)
+        deck_fail(dk, "hold: expected 'hold T K for DURATION ps', got '%s'", k);
+    double d = deck_quantity(dk, &i, Q_TIME, "duration", NULL);
+    deck_done(dk, i);
+    if (!(t > 0))
+        deck_fail(dk, "hold: temperature must be positive (K)");
+    stage(dk, "hold", t, t, steps_for(dk, d));
+}
+
+/* cycle N between TLOW and THIGH rate R hold D: heat, hold, cool, hold; N times. */
+static void cmd_cycle(deck *dk)
+{
+    need_thermostat(dk);
+    int i = 1;
+    const char *kw = "between and rate hold";
+    int64_t n = deck_int(dk, &i, "number of cycles", 1, 1000000);
+    double lo = -1, hi = -1, rate = 0, hold = 0;
+    while (i < dk->nargs) {
+        const char *k = deck_word(dk, &i, "keyword");
+        if (!strcmp(k, "between")) lo = deck_quantity(dk, &i, Q_TEMPERATURE, "low temperature", kw);
+        else if (!strcmp(k, "and")) hi = deck_quantity(dk, &i, Q_TEMPERATURE, "high temperature", kw);
+        else if (!strcmp(k, "rate")) rate = deck_quantity(dk, &i, Q_TEMPERATURE_RATE, "heating/cooling rate", kw);
+        else if (!strcmp(k, "hold")) hold = deck_quantity(dk, &i, Q_TIME, "hold time", kw);
+        else deck_fail(dk, "cycle: unknown keyword '%s' (expected between, and, rate, hold)", k);
+    }
+    if (!(lo > 0) || !(hi > lo) || !(rate > 0) || !(hold >= 0))
+        deck_fail(dk, "cycle: needs 'N between TLOW K and THIGH K rate R K/ps hold D ps' with 0 < TLOW < THIGH");
+    int64_t ramp = steps_for(dk, (hi - lo) / rate);
+    for (int64_t c = 1; c <= n; c++) {
+        char what[64];
+        snprintf(what, sizeof what, "cycle %lld/%lld heat", (long long)c, (long long)n);
+        stage(dk, what, lo, hi, ramp);
+        if (hold > 0) {
+            snprintf(what, sizeof what, "cycle %lld/%lld hold", (long long)c, (long long)n);
+            stage(dk, what, hi, hi, steps_for(dk, hold));
+        }
+        snprintf(what, sizeof what, "cycle %lld/%lld cool", (long long)c, (long long)n);
+        stage(dk, what, hi, lo, ramp);
+        if (hold > 0) {
+            snprintf(what, sizeof what, "cycle %lld/%lld hold", (long long)c, (long long)n);
+            stage(dk, what, lo, lo, steps_for(dk, hold));
+        }
+    }
 }
 
 static const struct { const char *name; deck_command_fn fn; } commands[] = {
     {"boundary", cmd_boundary},
     {"create_alloy", cmd_create_alloy},
     {"create_lattice", cmd_create_lattice},
+    {"cycle", cmd_cycle},
     {"dump", cmd_dump},
     {"echo", cmd_echo},
+    {"ensemble", cmd_ensemble},
+    {"hold", cmd_hold},
     {"mass", cmd_mass},
     {"neighbor", cmd_neighbor},
     {"potential", cmd_potential},
     {"print", cmd_print},
     {"processors", cmd_processors},
+    {"quench", cmd_quench},
     {"read_data", cmd_read_data},
     {"run", cmd_run},
     {"sort", cmd_sort},

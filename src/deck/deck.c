@@ -16,6 +16,7 @@ void deck_init(deck *dk, md *s, outputs *out)
     memset(dk, 0, sizeof *dk);
     dk->s = s;
     dk->out = out;
+    ensemble_init(&dk->ens);
     snprintf(dk->dir, sizeof dk->dir, ".");
 }
 

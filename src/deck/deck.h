@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/units.h"
+#include "integrate/ensemble.h"
 #include "io/output.h"
 #include "system/system.h"
 
@@ -38,6 +39,7 @@ typedef struct deck {
     int echo;
     md *s;
     outputs *out;
+    ensemble ens;              /* thermostat and its state                 */
 } deck;
 
 void deck_init(deck *dk, md *s, outputs *out);

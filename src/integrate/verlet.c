@@ -16,6 +16,15 @@ static void half_kick(atoms *a, double dtf)
     }
 }
 
+static void drift(atoms *a, double dt)
+{
+    for (int i = 0; i < a->nlocal; i++) {
+        a->x[i][0] += dt * a->v[i][0];
+        a->x[i][1] += dt * a->v[i][1];
+        a->x[i][2] += dt * a->v[i][2];
+    }
+}
+
 static void kick_drift(atoms *a, double dtf, double dt)
 {
     for (int i = 0; i < a->nlocal; i++) {
@@ -74,7 +83,7 @@ static void report(md *s, int64_t nsteps, double wall)
     fflush(stdout);
 }
 
-void run_nve(md *s, outputs *o, int64_t nsteps)
+void run_dynamics(md *s, outputs *o, ensemble *e, int64_t nsteps)
 {
     atoms *a = &s->atoms;
     const int64_t start = s->step, end = start + nsteps;
@@ -83,6 +92,8 @@ void run_nve(md *s, outputs *o, int64_t nsteps)
 
     o->thermo.header_printed = 0;
     timers_reset(&s->tm);
+    e->t_target = ensemble_target(e, 0, nsteps);
+    s->bath_energy = ensemble_energy(e, s);
     int peratom = 0;
     int due = outputs_due(o, start, start, end, &peratom);
     a->want_peratom = peratom;
@@ -96,7 +107,17 @@ void run_nve(md *s, outputs *o, int64_t nsteps)
     timers_stamp(&s->tm, TIMER_OUTPUT);
 
     for (int64_t n = 1; n <= nsteps; n++) {
-        kick_drift(a, dtf, dt);
+        e->t_target = ensemble_target(e, n, nsteps);
+        if (e->kind == ENS_NVT)
+            nh_half_step(e, s, dt);
+        if (e->kind == ENS_LANGEVIN) {
+            /* B A O A: the O step sits between two half drifts. */
+            kick_drift(a, dtf, 0.5 * dt);
+            langevin_o_step(e, s, dt);
+            drift(a, 0.5 * dt);
+        } else {
+            kick_drift(a, dtf, dt);
+        }
         s->step = start + n;
         s->time = t0 + (double)n * dt;
         timers_stamp(&s->tm, TIMER_MODIFY);
@@ -105,6 +126,9 @@ void run_nve(md *s, outputs *o, int64_t nsteps)
         a->want_peratom = peratom;
         md_force(s, due);
         half_kick(a, dtf);
+        if (e->kind == ENS_NVT)
+            nh_half_step(e, s, dt);
+        s->bath_energy = ensemble_energy(e, s);
         timers_stamp(&s->tm, TIMER_MODIFY);
         if (due)
             outputs_write(o, s, start, end);

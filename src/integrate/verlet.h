@@ -12,10 +12,13 @@
 
 #include <stdint.h>
 
+#include "integrate/ensemble.h"
 #include "io/output.h"
 #include "system/system.h"
 
-/* Run nsteps steps (0: just evaluate and output the current state). */
-void run_nve(md *s, outputs *o, int64_t nsteps);
+/* Run nsteps steps of the ensemble e (0: just evaluate and output the
+ * current state). The target temperature ramps linearly from e->t_start to
+ * e->t_stop over the run. */
+void run_dynamics(md *s, outputs *o, ensemble *e, int64_t nsteps);
 
 #endif

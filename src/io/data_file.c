@@ -163,9 +163,11 @@ void data_read(md *s, const char *path)
     idmap ids = {NULL, NULL, 0};
     /* Rank 0 sees every line: it checks ids are unique (value: their line)
      * and that velocities name known atoms. */
-    idmap lineof = {NULL, NULL, 0};
-    if (root)
+    idmap lineof = {NULL, NULL, 0}, velof = {NULL, NULL, 0};
+    if (root) {
         idmap_init(&lineof, h.natoms);
+        idmap_init(&velof, h.natoms);
+    }
     for (;;) {
         char sec[64] = "", errbuf[512] = "";
         int status = 0;
@@ -254,6 +256,10 @@ void data_read(md *s, const char *path)
                             snprintf(errbuf, sizeof errbuf, "%s:%d: expected 'id vx vy vz' (A/ps)", path, r.line);
                             break;
                         }
+                        if (idmap_put(&velof, id, r.line) >= 0) {
+                            snprintf(errbuf, sizeof errbuf, "%s:%d: velocity of atom id %lld given twice", path, r.line, id);
+                            break;
+                        }
                         if (idmap_find(&lineof, id) < 0) {
                             snprintf(errbuf, sizeof errbuf, "%s:%d: velocity for atom id %lld, which the Atoms section does not have",
                                      path, r.line, id);
@@ -269,6 +275,7 @@ void data_read(md *s, const char *path)
                 if (root) fclose(r.f);
                 free(blk);
                 idmap_free(&lineof);
+                idmap_free(&velof);
                 mg_fail_all("%s", errbuf);
             }
             par_bcast_doubles(blk, (size_t)nblk * 8, 0);
@@ -312,6 +319,7 @@ void data_read(md *s, const char *path)
     free(blk);
     idmap_free(&ids);
     idmap_free(&lineof);
+    idmap_free(&velof);
     if (root)
         fclose(r.f);
     if (!seen_atoms)

@@ -9,7 +9,7 @@
 static const char *names[THERMO_NCOL] = {
     "step", "time[ps]", "temp[K]", "pe[eV]", "ke[eV]", "etotal[eV]", "press[bar]",
     "pxx[bar]", "pyy[bar]", "pzz[bar]", "pxy[bar]", "pxz[bar]", "pyz[bar]",
-    "vol[A^3]", "density[g/cm^3]",
+    "vol[A^3]", "density[g/cm^3]", "econserve[eV]",
 };
 
 const char *thermo_column_name(int k) { return names[k]; }
@@ -68,6 +68,7 @@ void thermo_compute(md *s, double v[THERMO_NCOL])
         v[7 + q] = p[q];
     v[13] = vol;
     v[14] = md_total_mass(s) / vol * MG_MV2D;
+    v[15] = v[5] + s->bath_energy;
 }
 
 void thermo_output(thermo *t, md *s)
@@ -77,12 +78,13 @@ void thermo_output(thermo *t, md *s)
     if (par_rank() != 0)
         return;
     if (!t->header_printed) {
-        printf("%10s %12s %10s %16s %14s %16s %12s %12s %10s\n", "Step", "Time[ps]", "Temp[K]",
-               "PotEng[eV]", "KinEng[eV]", "TotEng[eV]", "Press[bar]", "Volume[A^3]", "Dens[g/cm3]");
+        printf("%10s %12s %10s %16s %14s %16s %16s %12s %12s %10s\n", "Step", "Time[ps]", "Temp[K]",
+               "PotEng[eV]", "KinEng[eV]", "TotEng[eV]", "Econserve[eV]", "Press[bar]", "Volume[A^3]",
+               "Dens[g/cm3]");
         t->header_printed = 1;
     }
-    printf("%10lld %12.6g %10.4f %16.8f %14.8f %16.8f %12.4f %12.6g %10.6f\n", (long long)s->step,
-           v[1], v[2], v[3], v[4], v[5], v[6], v[13], v[14]);
+    printf("%10lld %12.6g %10.4f %16.8f %14.8f %16.8f %16.8f %12.4f %12.6g %10.6f\n", (long long)s->step,
+           v[1], v[2], v[3], v[4], v[5], v[15], v[6], v[13], v[14]);
     fflush(stdout);
     if (t->csv && s->step != t->csv_last) {
         fprintf(t->csv, "%lld", (long long)s->step);

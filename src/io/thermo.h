@@ -2,7 +2,8 @@
  * every column with its unit, e.g. `temp[K]`.
  *
  * Columns: step, time[ps], temp[K], pe[eV], ke[eV], etotal[eV], press[bar],
- * pxx..pyz[bar], vol[A^3], density[g/cm^3]. Energies are totals over the
+ * pxx..pyz[bar], vol[A^3], density[g/cm^3], econserve[eV] (total energy plus
+ * the thermostat's: conserved by NVE and NVT). Energies are totals over the
  * system (not per atom), as in LAMMPS' default thermo. Pressure includes the
  * kinetic term; temperature uses 3N-3 degrees of freedom. */
 #ifndef MGMD_THERMO_H
@@ -13,7 +14,7 @@
 
 #include "system/system.h"
 
-enum { THERMO_NCOL = 15 };
+enum { THERMO_NCOL = 16 };
 
 typedef struct thermo {
     int every;              /* steps between lines; 0 = first and last only */

@@ -229,7 +229,7 @@ int neighbor_decide(neighbor *nb, const atoms *a, int64_t step, int strict)
         return 0;
     /* Beyond the full skin, pairs that came inside the cutoff may have been
      * missing from the list: the forces were wrong, so stop. */
-    if (strict && isfinite(gmax) && gmax > nb->skin * nb->skin) {
+    if (strict && gmax > nb->skin * nb->skin) { /* NaN is not > : migration reports it */
         int64_t who = par_max_i64(maxsq == gmax ? worst : -1);
         mg_fail_run("atom %lld moved %.3g A in the %lld steps since the neighbor list was built, more than the "
                     "skin (%.3g A): interactions may have been missed. The time step is too large or the system "

@@ -161,7 +161,7 @@ void decomp_migrate(decomp *dc, atoms *a, const box *b)
     for (int i = 0; i < a->nlocal; i++) {
         if (!isfinite(a->x[i][0]) || !isfinite(a->x[i][1]) || !isfinite(a->x[i][2]))
             mg_fail_one("atom %lld has a non-finite position: the system has blown up (time step too large, "
-                        "atoms overlapping, or velocities created without masses)", (long long)a->id[i]);
+                        "or atoms overlapping)", (long long)a->id[i]);
         box_remap(b, a->x[i], a->image[i]);
         if (lost < 0) {
             double l[3];

@@ -66,7 +66,7 @@ void eam_setup(eam *p, enum eam_style style, eam_tables *tab)
     p->cut = t->cut;
     /* Closest allowed approach: beyond the first table point and where every
      * pair energy phi = z2r/r has fallen below 10 keV. Placeholder values in
-     * the cores of some files (CuZr_mm.eam.fs holds 1e12 below ~0.7 A) and
+     * the cores of some files (CuZr_mm.eam.fs holds 1e12 up to 0.5 A) and
      * the 1/r of funcfl charges lie inside; no MD of a metal at any sane
      * temperature brings atoms there, so reaching it means overlapping atoms
      * in the input or a blown-up run. */

@@ -31,6 +31,8 @@ typedef struct md {
     double virial[6];        /* eV: xx yy zz xy xz yz                        */
     int64_t energy_at;
     int ready;               /* ghosts, lists and forces are current         */
+    double bath_energy;      /* eV held by a thermostat (ensemble.h), so     */
+                             /* thermo can report the conserved quantity      */
     timers tm;
 } md;
 

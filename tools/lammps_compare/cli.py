@@ -297,8 +297,8 @@ def run_mgmd(case, cmd, work, elements):
         frame_end = formats.read_dump_last_frame(os.path.join(work, end_dump), DUMP_COLUMNS)
     except formats.FormatError as e:
         raise RunError(f"mgmd output: {e}")
-    # Step 0 appears twice (`run 0`, then the start of `run N`): take the first
-    # for step 0 and the last row for the end of the run.
+    # Take the row of step 0 and the last row (the end of the run); older
+    # mgmd versions repeated step 0 at the start of the second run.
     need = ("step", "pe") + PRESSURE_COLUMNS
     missing = [c for c in need if c not in rows[0]] if rows else list(need)
     if missing:
