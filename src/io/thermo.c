@@ -9,7 +9,7 @@
 static const char *names[THERMO_NCOL] = {
     "step", "time[ps]", "temp[K]", "pe[eV]", "ke[eV]", "etotal[eV]", "press[bar]",
     "pxx[bar]", "pyy[bar]", "pzz[bar]", "pxy[bar]", "pxz[bar]", "pyz[bar]",
-    "vol[A^3]", "density[g/cm^3]", "econserve[eV]",
+    "vol[A^3]", "density[g/cm^3]", "econserve[eV]", "enthalpy[eV]",
 };
 
 const char *thermo_column_name(int k) { return names[k]; }
@@ -69,6 +69,7 @@ void thermo_compute(md *s, double v[THERMO_NCOL])
     v[13] = vol;
     v[14] = md_total_mass(s) / vol * MG_MV2D;
     v[15] = v[5] + s->bath_energy;
+    v[16] = v[5] + v[6] * vol / MG_NKTV2P;
 }
 
 void thermo_output(thermo *t, md *s)

@@ -3,7 +3,8 @@
  *
  * Columns: step, time[ps], temp[K], pe[eV], ke[eV], etotal[eV], press[bar],
  * pxx..pyz[bar], vol[A^3], density[g/cm^3], econserve[eV] (total energy plus
- * the thermostat's: conserved by NVE and NVT). Energies are totals over the
+ * the thermostat's: conserved by NVE and NVT), enthalpy[eV] (etotal + P V).
+ * Energies are totals over the
  * system (not per atom), as in LAMMPS' default thermo. Pressure includes the
  * kinetic term; temperature uses 3N-3 degrees of freedom. */
 #ifndef MGMD_THERMO_H
@@ -14,7 +15,7 @@
 
 #include "system/system.h"
 
-enum { THERMO_NCOL = 16 };
+enum { THERMO_NCOL = 17 };
 
 typedef struct thermo {
     int every;              /* steps between lines; 0 = first and last only */
