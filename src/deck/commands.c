@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+void cmd_minimize(deck *dk);
+
 
 static void need_no_system(deck *dk)
 {
@@ -745,6 +747,7 @@ static const struct { const char *name; deck_command_fn fn; } commands[] = {
     {"ensemble", cmd_ensemble},
     {"hold", cmd_hold},
     {"mass", cmd_mass},
+    {"minimize", cmd_minimize},
     {"neighbor", cmd_neighbor},
     {"potential", cmd_potential},
     {"print", cmd_print},
