@@ -170,12 +170,23 @@ static enum min_stop linemin(min_state *m, cg_box *cb, double eoriginal, double 
     }
 }
 
+static enum min_stop cg_iterate(min_state *m, int64_t *niter);
+
+/* The CG vectors (x0, g, h: 9 doubles an atom) live as a per-atom property
+ * so they migrate with their atoms, and only while the minimisation runs. */
 enum min_stop min_cg(min_state *m, int64_t *niter)
 {
-    md *s = m->s;
-    m->prop = atoms_add_prop(&s->atoms, "minimize_cg", 9);
-    if (s->atoms.prop[m->prop].width != 9)
+    m->prop = atoms_add_prop(&m->s->atoms, "minimize_cg", 9);
+    if (m->s->atoms.prop[m->prop].width != 9)
         mg_fail_all("minimize: per-atom property 'minimize_cg' exists with another width");
+    enum min_stop why = cg_iterate(m, niter);
+    atoms_remove_prop(&m->s->atoms, "minimize_cg");
+    return why;
+}
+
+static enum min_stop cg_iterate(min_state *m, int64_t *niter)
+{
+    md *s = m->s;
     cg_box cb;
     memset(&cb, 0, sizeof cb);
 

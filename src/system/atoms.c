@@ -101,6 +101,16 @@ int atoms_add_prop(atoms *a, const char *name, int width)
     return k;
 }
 
+void atoms_remove_prop(atoms *a, const char *name)
+{
+    int k = atoms_find_prop(a, name);
+    if (k < 0)
+        return;
+    free(a->prop[k].data);
+    memmove(&a->prop[k], &a->prop[k + 1], (size_t)(a->nprop - k - 1) * sizeof a->prop[0]);
+    a->nprop--;
+}
+
 int atoms_find_prop(const atoms *a, const char *name)
 {
     for (int k = 0; k < a->nprop; k++)

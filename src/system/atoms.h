@@ -52,6 +52,8 @@ void atoms_copy(atoms *a, int from, int to);
 /* Register an extra per-atom property; returns its index. */
 int atoms_add_prop(atoms *a, const char *name, int width);
 int atoms_find_prop(const atoms *a, const char *name);
+/* Drop a property (if present), so it no longer travels with migrating atoms. */
+void atoms_remove_prop(atoms *a, const char *name);
 /* Bytes one atom takes when packed for migration. */
 int atoms_pack_size(const atoms *a);
 void atoms_pack(const atoms *a, int i, unsigned char *buf);
