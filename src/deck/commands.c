@@ -20,7 +20,6 @@
 
 void cmd_minimize(deck *dk);
 
-
 static void need_no_system(deck *dk)
 {
     if (dk->s->have_box)
@@ -577,19 +576,27 @@ static void cmd_run(deck *dk)
 
 /* ensemble nve
  * ensemble nvt temp T0 [T1] tdamp TAU [chain M]
- * ensemble langevin temp T0 [T1] damp TAU seed S */
+ * ensemble langevin temp T0 [T1] damp TAU seed S
+ * ensemble npt temp T0 [T1] tdamp TAU press P0 [P1] [unit] pdamp TAUP
+ *              [couple iso|aniso|tri] [axes xyz|x|y|z|xy|xz|yz] [chain M] [pchain M] */
 static void cmd_ensemble(deck *dk)
 {
     int i = 1;
     ensemble *e = &dk->ens;
-    const char *kind = deck_word(dk, &i, "ensemble (nve, nvt, langevin)");
+    const char *kind = deck_word(dk, &i, "ensemble (nve, nvt, langevin, npt)");
     ensemble next = *e;
     if (!strcmp(kind, "nve")) {
         next.kind = ENS_NVE;
-    } else if (!strcmp(kind, "nvt") || !strcmp(kind, "langevin")) {
-        next.kind = !strcmp(kind, "nvt") ? ENS_NVT : ENS_LANGEVIN;
-        const char *kw = "temp tdamp damp chain seed";
-        int have_t = 0, have_damp = 0, have_seed = 0;
+    } else if (!strcmp(kind, "nvt") || !strcmp(kind, "langevin") || !strcmp(kind, "npt")) {
+        next.kind = !strcmp(kind, "nvt") ? ENS_NVT : !strcmp(kind, "npt") ? ENS_NPT : ENS_LANGEVIN;
+        const int npt = next.kind == ENS_NPT;
+        const char *kw = npt ? "temp tdamp press pdamp couple axes chain pchain" : "temp tdamp damp chain seed";
+        int have_t = 0, have_damp = 0, have_seed = 0, have_p = 0, have_pdamp = 0;
+        if (npt && e->kind != ENS_NPT) { /* barostat defaults */
+            next.couple = BARO_ISO;
+            next.paxis[0] = next.paxis[1] = next.paxis[2] = 1;
+            next.pchain = 3;
+        }
         while (i < dk->nargs) {
             const char *k = deck_word(dk, &i, "keyword");
             if (!strcmp(k, "temp")) {
@@ -600,37 +607,111 @@ static void cmd_ensemble(deck *dk)
                 if (!(next.t_start > 0) || !(next.t_stop > 0))
                     deck_fail(dk, "ensemble %s: temperatures must be positive (K)", kind);
                 have_t = 1;
-            } else if (!strcmp(k, "tdamp") || !strcmp(k, "damp")) {
+            } else if (!strcmp(k, "tdamp") || (!strcmp(k, "damp") && !npt)) {
                 next.tdamp = deck_quantity(dk, &i, Q_TIME, "damping time", kw);
                 if (!(next.tdamp > 0))
                     deck_fail(dk, "ensemble %s: damping time must be positive", kind);
                 have_damp = 1;
-            } else if (!strcmp(k, "chain") && next.kind == ENS_NVT) {
+            } else if (!strcmp(k, "chain") && next.kind != ENS_LANGEVIN) {
                 next.nchain = (int)deck_int(dk, &i, "chain length", 1, NH_MAX_CHAIN);
             } else if (!strcmp(k, "seed") && next.kind == ENS_LANGEVIN) {
                 next.seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
                 have_seed = 1;
+            } else if (!strcmp(k, "press") && npt) {
+                /* P0 [P1] [unit]: a unit after P1 alone applies to both. */
+                int i0 = i;
+                next.p_start = deck_quantity(dk, &i, Q_PRESSURE, "start pressure", kw);
+                int unit0 = i - i0 == 2;
+                next.p_stop = next.p_start;
+                const char *w = i < dk->nargs ? dk->args[i] + (dk->args[i][0] == '-' || dk->args[i][0] == '+') : "";
+                if (isdigit((unsigned char)w[0]) || (w[0] == '.' && isdigit((unsigned char)w[1]))) {
+                    int i1 = i;
+                    next.p_stop = deck_quantity(dk, &i, Q_PRESSURE, "end pressure", kw);
+                    int unit1 = i - i1 == 2;
+                    double f = 1.0;
+                    if (unit1 && !unit0 && units_factor(Q_PRESSURE, dk->args[i - 1], &f))
+                        next.p_start *= f;
+                    else if (unit0 && !unit1)
+                        deck_fail(dk, "ensemble npt: give the pressure unit after both values or after each "
+                                  "('press 0 10 GPa' or 'press 0 GPa 10 GPa'), not after the first only");
+                }
+                if (!isfinite(next.p_start) || !isfinite(next.p_stop))
+                    deck_fail(dk, "ensemble npt: pressures must be finite numbers");
+                have_p = 1;
+            } else if (!strcmp(k, "pdamp") && npt) {
+                next.pdamp = deck_quantity(dk, &i, Q_TIME, "barostat damping time", kw);
+                if (!(next.pdamp > 0))
+                    deck_fail(dk, "ensemble npt: pdamp must be positive");
+                have_pdamp = 1;
+            } else if (!strcmp(k, "couple") && npt) {
+                const char *c = deck_word(dk, &i, "coupling (iso, aniso, tri)");
+                if (!strcmp(c, "iso"))
+                    next.couple = BARO_ISO;
+                else if (!strcmp(c, "aniso"))
+                    next.couple = BARO_ANISO;
+                else if (!strcmp(c, "tri"))
+                    next.couple = BARO_TRI;
+                else
+                    deck_fail(dk, "ensemble npt: couple '%s' is not iso, aniso or tri", c);
+            } else if (!strcmp(k, "axes") && npt) {
+                const char *ax = deck_word(dk, &i, "coupled axes (xyz, x, y, z, xy, xz, yz)");
+                static const char *ok[] = {"xyz", "x", "y", "z", "xy", "xz", "yz"};
+                int good = 0;
+                for (size_t q = 0; q < sizeof ok / sizeof ok[0]; q++)
+                    good |= !strcmp(ax, ok[q]);
+                if (!good)
+                    deck_fail(dk, "ensemble npt: axes '%s' is not one of xyz, x, y, z, xy, xz, yz", ax);
+                for (int d = 0; d < 3; d++)
+                    next.paxis[d] = strchr(ax, 'x' + d) != NULL;
+            } else if (!strcmp(k, "pchain") && npt) {
+                next.pchain = (int)deck_int(dk, &i, "barostat chain length", 0, NH_MAX_CHAIN);
             } else {
                 deck_fail(dk, "ensemble %s: unknown keyword '%s' (expected %s)", kind, k,
-                          next.kind == ENS_NVT ? "temp, tdamp, chain" : "temp, damp, seed");
+                          npt ? "temp, tdamp, press, pdamp, couple, axes, chain, pchain"
+                              : next.kind == ENS_NVT ? "temp, tdamp, chain" : "temp, damp, seed");
             }
         }
         if (!have_t || !have_damp)
             deck_fail(dk, "ensemble %s: needs 'temp T [T_end]' and '%s TIME'", kind,
-                      next.kind == ENS_NVT ? "tdamp" : "damp");
+                      next.kind == ENS_LANGEVIN ? "damp" : "tdamp");
         if (next.kind == ENS_LANGEVIN && !have_seed)
             deck_fail(dk, "ensemble langevin: needs 'seed N' (its random forces are keyed by it)");
+        if (npt && (!have_p || !have_pdamp))
+            deck_fail(dk, "ensemble npt: needs 'press P [P_end] [unit]' and 'pdamp TIME'");
         if (next.tdamp < 10 * dk->s->dt)
             mg_warn("%s:%d: a damping time of %g ps is under 10 time steps (%g ps): the thermostat will be stiff",
                     dk->path, dk->line, next.tdamp, dk->s->dt);
+        if (npt) {
+            static const char *axis = "xyz";
+            if (next.couple == BARO_TRI && !(next.paxis[0] && next.paxis[1] && next.paxis[2]))
+                deck_fail(dk, "ensemble npt: couple tri controls all six components; it takes only 'axes xyz'");
+            for (int d = 0; d < 3; d++)
+                if (next.paxis[d] && dk->s->box.boundary[d] != 'p')
+                    deck_fail(dk, "ensemble npt: the box is not periodic along %c (boundary %c), so the barostat "
+                              "cannot couple it; a barostat needs periodic axes (couple the others with "
+                              "'couple aniso axes ...')", axis[d], dk->s->box.boundary[d]);
+            if (next.couple == BARO_TRI && dk->s->have_box && !dk->s->box.triclinic)
+                deck_fail(dk, "ensemble npt: couple tri needs a triclinic box (xy xz yz in the data file); this "
+                          "one is orthogonal (use couple iso or aniso)");
+            if (next.pdamp < 100 * dk->s->dt)
+                mg_warn("%s:%d: a barostat damping time of %g ps is under 100 time steps (%g ps): the box will "
+                        "ring (LAMMPS recommends ~1000 steps)", dk->path, dk->line, next.pdamp, dk->s->dt);
+        }
     } else {
-        deck_fail(dk, "ensemble: unknown ensemble '%s' (expected nve, nvt, langevin)", kind);
+        deck_fail(dk, "ensemble: unknown ensemble '%s' (expected nve, nvt, langevin, npt)", kind);
     }
-    /* A new kind of thermostat starts from a fresh state. */
+    /* A new kind of thermostat starts from a fresh state; so does a
+     * barostat coupled differently. */
     if (next.kind != e->kind) {
         memset(next.eta, 0, sizeof next.eta);
         memset(next.eta_dot, 0, sizeof next.eta_dot);
         next.reservoir = 0;
+    }
+    if (next.kind != e->kind || next.couple != e->couple || memcmp(next.paxis, e->paxis, sizeof next.paxis)) {
+        memset(next.omega_dot, 0, sizeof next.omega_dot);
+        memset(next.etap, 0, sizeof next.etap);
+        memset(next.etap_dot, 0, sizeof next.etap_dot);
+        next.mtk_term2 = 0;
     }
     *e = next;
 }

@@ -89,15 +89,21 @@ void run_dynamics(md *s, outputs *o, ensemble *e, int64_t nsteps)
     const int64_t start = s->step, end = start + nsteps;
     const double t0 = s->time;
     const double dt = s->dt, dtf = 0.5 * dt * MG_FTM2V;
+    /* The barostat needs the virial (and so energies) at every step. */
+    const int npt = e->kind == ENS_NPT;
 
     o->thermo.header_printed = 0;
     timers_reset(&s->tm);
     e->t_target = ensemble_target(e, 0, nsteps);
+    if (npt) {
+        e->p_target = ensemble_pressure_target(e, 0, nsteps);
+        npt_check(e, s);
+    }
     s->bath_energy = ensemble_energy(e, s);
     int peratom = 0;
     int due = outputs_due(o, start, start, end, &peratom);
     a->want_peratom = peratom;
-    md_setup(s, due);
+    md_setup(s, due || npt);
     /* Set-up is not part of the loop time or the build count, as in LAMMPS. */
     timers_reset(&s->tm);
     s->nb.nbuild = s->nb.ndanger = 0;
@@ -108,26 +114,50 @@ void run_dynamics(md *s, outputs *o, ensemble *e, int64_t nsteps)
 
     for (int64_t n = 1; n <= nsteps; n++) {
         e->t_target = ensemble_target(e, n, nsteps);
-        if (e->kind == ENS_NVT)
+        if (npt) {
+            /* LAMMPS fix_nh's Trotter order: barostat chain, particle chain,
+             * strain rates from the pressure, velocities under the strain
+             * rates, kick, half box, drift, half box. */
+            e->p_target = ensemble_pressure_target(e, n, nsteps);
+            npt_chain_half_step(e, s, dt);
             nh_half_step(e, s, dt);
-        if (e->kind == ENS_LANGEVIN) {
-            /* B A O A: the O step sits between two half drifts. */
-            kick_drift(a, dtf, 0.5 * dt);
-            langevin_o_step(e, s, dt);
-            drift(a, 0.5 * dt);
+            npt_omega_half_step(e, s, dt);
+            npt_scale_velocities(e, s, dt);
+            half_kick(a, dtf);
+            npt_remap_half(e, s, dt);
+            drift(a, dt);
+            npt_remap_half(e, s, dt);
         } else {
-            kick_drift(a, dtf, dt);
+            if (e->kind == ENS_NVT)
+                nh_half_step(e, s, dt);
+            if (e->kind == ENS_LANGEVIN) {
+                /* B A O A: the O step sits between two half drifts. */
+                kick_drift(a, dtf, 0.5 * dt);
+                langevin_o_step(e, s, dt);
+                drift(a, 0.5 * dt);
+            } else {
+                kick_drift(a, dtf, dt);
+            }
         }
         s->step = start + n;
         s->time = t0 + (double)n * dt;
         timers_stamp(&s->tm, TIMER_MODIFY);
-        md_refresh(s, 1);
+        if (npt && npt_flip(e, s))
+            md_reneighbor(s); /* a new cell: wrap, migrate, rebuild */
+        else
+            md_refresh(s, 1);
         due = outputs_due(o, s->step, start, end, &peratom);
         a->want_peratom = peratom;
-        md_force(s, due);
+        md_force(s, due || npt);
         half_kick(a, dtf);
-        if (e->kind == ENS_NVT)
+        if (npt) {
+            npt_scale_velocities(e, s, dt);
+            npt_omega_half_step(e, s, dt);
             nh_half_step(e, s, dt);
+            npt_chain_half_step(e, s, dt);
+        } else if (e->kind == ENS_NVT) {
+            nh_half_step(e, s, dt);
+        }
         s->bath_energy = ensemble_energy(e, s);
         timers_stamp(&s->tm, TIMER_MODIFY);
         if (due)
