@@ -25,8 +25,15 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import mgmdtest as mt
 
-SEEDS = [11, 22, 33]
-N = 2048
+# Defaults are the protocol above; the environment can shrink it for a smoke
+# run of the script itself (MGMD_LONG_CELLS=3 MGMD_LONG_RATE=1e15 ...).
+SEEDS = [int(s) for s in os.environ.get("MGMD_LONG_SEEDS", "11,22,33").split(",")]
+CELLS = int(os.environ.get("MGMD_LONG_CELLS", "8"))
+RATE = float(os.environ.get("MGMD_LONG_RATE", "1e13"))   # K/s
+HOLD = float(os.environ.get("MGMD_LONG_HOLD", "20"))     # ps at 2000 K
+N = 4 * CELLS ** 3
+STEPS_Q = int(round(1700 / (RATE * 1e-12) / 0.002))   # quench steps of 2 fs
+EVERY = max(1, STEPS_Q // 850)                          # ~850 thermo lines per quench
 POT = "/usr/share/lammps/potentials/CuZr_mm.eam.fs"
 TOOL = os.path.join(mt.HERE, "..", "tools", "find-tg")
 NP = int(os.environ.get("MGMD_LONG_RANKS", "2"))
@@ -42,7 +49,7 @@ def tg_of(csv):
 def mgmd_run(seed, wd):
     start = os.path.join(wd, "start.data")
     mt.run_mgmd(f"""units metal
-create_alloy Cu64Zr36 lattice fcc 4.065 A cells 8 8 8 seed {seed}
+create_alloy Cu64Zr36 lattice fcc 4.065 A cells {CELLS} {CELLS} {CELLS} seed {seed}
 potential eam/fs CuZr_mm.eam.fs Cu Zr
 velocity create 2000 K seed {seed}
 write_data {start}
@@ -53,10 +60,10 @@ read_data {start}
 potential eam/fs CuZr_mm.eam.fs Cu Zr
 neighbor skin 1.0 A every 1 check yes
 ensemble npt temp 2000 K tdamp 0.2 ps press 0 bar pdamp 2 ps couple iso
-hold 2000 K for 20 ps
-thermo every 100 file quench.csv
-quench from 2000 K to 300 K rate 1e13 K/s
-thermo every 100 file final.csv
+hold 2000 K for {HOLD} ps
+thermo every {EVERY} file quench.csv
+quench from 2000 K to 300 K rate {RATE} K/s
+thermo every {EVERY} file final.csv
 hold 300 K for 10 ps
 """, wd, np_=NP, timeout=7200)
     fin = mt.read_thermo(os.path.join(wd, "final.csv"))
@@ -64,7 +71,8 @@ hold 300 K for 10 ps
 
 
 def lammps_run(start, wd):
-    steps_q = int(round(1700 / (1e13 * 1e-12) / 0.002))
+    steps_q = STEPS_Q
+    steps_hold = int(round(HOLD / 0.002))
     inp = f"""units metal
 atom_style atomic
 read_data {start}
@@ -74,12 +82,12 @@ neighbor 1.0 bin
 neigh_modify every 1 delay 0 check yes
 timestep 0.002
 fix 1 all npt temp 2000 2000 0.2 iso 0 0 2.0
-run 10000
+run {steps_hold}
 unfix 1
 fix 1 all npt temp 2000 300 0.2 iso 0 0 2.0
 thermo_style custom step temp pe vol density
 thermo_modify format float %.10g
-thermo 100
+thermo {EVERY}
 log quench.log
 run {steps_q}
 unfix 1
