@@ -427,6 +427,9 @@ void minimize(md *s, outputs *o, const min_params *p, min_result *res)
     s->nb.check = 1;
 
     zero_velocities(s);
+    /* No thermostat acts here: econserve is the potential energy. The
+     * ensemble's own state is untouched and back at the next run. */
+    s->bath_energy = 0.0;
     s->atoms.want_peratom = 0;
     o->thermo.header_printed = 0;
     md_setup(s, 1);
