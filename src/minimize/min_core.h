@@ -53,9 +53,6 @@ typedef struct min_state {
     int64_t neval;
     int64_t start;            /* s->step at the start                         */
     int64_t thermo_last;      /* step of the last thermo line                 */
-    /* re-neighbouring with a moving box (LAMMPS' Neighbor::check_distance) */
-    box build_box;
-    int64_t nbuild_seen;
     /* CG's per-atom work vectors: one registered property of width 9 (u0, g,
      * h), so they travel with their atoms between ranks. */
     int prop;

@@ -7,11 +7,8 @@
  * placing atoms for given coordinates, the box built from its strain, one
  * force evaluation with the generalized box forces, and the global norms.
  *
- * Re-neighbouring with a moving box follows LAMMPS (Neighbor::decide with
- * box change): the lists are rebuilt when an atom has moved more than
- * (skin - d1 - d2)/2 since the last build, d1 and d2 the two largest
- * displacements of the box's corners, so that a shrinking box cannot bring
- * pairs from beyond the list's reach inside the cutoff. */
+ * Re-neighbouring with a moving box is neighbor_decide()'s rule (the
+ * displacement trigger shrinks by the box corners' displacements). */
 #include "minimize/min_core.h"
 #include "core/error.h"
 #include "core/units.h"
@@ -170,60 +167,6 @@ void min_set_box(min_state *m, const double q[MIN_NBOX_MAX])
 
 /* ---- evaluation --------------------------------------------------------- */
 
-/* The two largest displacements of the box's eight corners from a to b. */
-static void corner_shift(const box *a, const box *b, double *d1, double *d2)
-{
-    *d1 = *d2 = 0.0;
-    for (int k = 0; k < 8; k++) {
-        double l[3] = {k & 1, (k >> 1) & 1, (k >> 2) & 1}, ca[3], cb[3];
-        box_from_lamda(a, l, ca);
-        box_from_lamda(b, l, cb);
-        double d = sqrt((ca[0] - cb[0]) * (ca[0] - cb[0]) + (ca[1] - cb[1]) * (ca[1] - cb[1]) +
-                        (ca[2] - cb[2]) * (ca[2] - cb[2]));
-        if (d > *d1) {
-            *d2 = *d1;
-            *d1 = d;
-        } else if (d > *d2) {
-            *d2 = d;
-        }
-    }
-}
-
-static void refresh(min_state *m)
-{
-    md *s = m->s;
-    int rebuild = 0;
-    if (m->nbox) {
-        double d1, d2;
-        corner_shift(&m->build_box, &s->box, &d1, &d2);
-        if (d1 > 0.0) {
-            double trigger = 0.5 * (s->nb.skin - (d1 + d2));
-            if (trigger <= 0.0) {
-                rebuild = 1;
-            } else {
-                const atoms *a = &s->atoms;
-                double mx = 0.0;
-                for (int i = 0; i < a->nlocal; i++) {
-                    double dx = a->x[i][0] - s->nb.xhold[i][0], dy = a->x[i][1] - s->nb.xhold[i][1],
-                           dz = a->x[i][2] - s->nb.xhold[i][2];
-                    double d = dx * dx + dy * dy + dz * dz;
-                    if (!(d <= mx))
-                        mx = isnan(d) ? INFINITY : d;
-                }
-                rebuild = !(par_max_double(mx) <= trigger * trigger);
-            }
-        }
-    }
-    if (rebuild)
-        md_reneighbor(s);
-    else
-        md_refresh(s, 0);
-    if (s->nb.nbuild != m->nbuild_seen) {
-        m->build_box = s->box;
-        m->nbuild_seen = s->nb.nbuild;
-    }
-}
-
 /* Phi and the box's generalized forces from the last force call. */
 static void after_force(min_state *m)
 {
@@ -269,7 +212,7 @@ static void after_force(min_state *m)
 
 void min_eval(min_state *m)
 {
-    refresh(m);
+    md_refresh(m->s, 0);
     md_force(m->s, 1);
     m->neval++;
     after_force(m);
@@ -436,8 +379,6 @@ void minimize(md *s, outputs *o, const min_params *p, min_result *res)
     m.neval = 1;
     m.start = s->step;
     m.thermo_last = -1;
-    m.build_box = s->box;
-    m.nbuild_seen = s->nb.nbuild;
 
     /* Box degrees of freedom. */
     m.nbox = p->box == MIN_BOX_ISO ? 1 : p->box == MIN_BOX_ANISO ? 3 : p->box == MIN_BOX_TRI ? 6 : 0;

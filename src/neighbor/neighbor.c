@@ -139,7 +139,7 @@ static void push(neighbor *nb, int j)
     nb->neigh[nb->nneigh++] = j;
 }
 
-void neighbor_build(neighbor *nb, const atoms *a, int64_t step)
+void neighbor_build(neighbor *nb, const atoms *a, const box *b, int64_t step)
 {
     int nlocal = a->nlocal, nall = a->nlocal + a->nghost;
     make_bins(nb, a, nall);
@@ -157,8 +157,8 @@ void neighbor_build(neighbor *nb, const atoms *a, int64_t step)
     for (int i = 0; i < nlocal; i++) {
         const double *xi = a->x[i];
         const double *cut_i = nb->cutneighsq + a->type[i] * n1;
-        int b = nb->atombin[i];
-        int c0 = b % nb->nbin[0], c1 = (b / nb->nbin[0]) % nb->nbin[1], c2 = b / (nb->nbin[0] * nb->nbin[1]);
+        int bin = nb->atombin[i];
+        int c0 = bin % nb->nbin[0], c1 = (bin / nb->nbin[0]) % nb->nbin[1], c2 = bin / (nb->nbin[0] * nb->nbin[1]);
         nb->first[i] = (int)nb->nneigh;
         if (nb->nneigh > (size_t)INT32_MAX)
             mg_fail_one("neighbor list larger than 2^31 entries on one rank; use more ranks");
@@ -201,15 +201,40 @@ void neighbor_build(neighbor *nb, const atoms *a, int64_t step)
     if (nlocal > 0)
         memcpy(nb->xhold, a->x, (size_t)nlocal * sizeof *nb->xhold);
     nb->last_build = step;
+    nb->build_box = *b;
     nb->nbuild++;
 }
 
-int neighbor_decide(neighbor *nb, const atoms *a, int64_t step, int strict)
+/* The two largest displacements of the box's eight corners from a to b. */
+static void corner_shift(const box *a, const box *b, double *d1, double *d2)
+{
+    *d1 = *d2 = 0.0;
+    for (int k = 0; k < 8; k++) {
+        double l[3] = {k & 1, (k >> 1) & 1, (k >> 2) & 1}, ca[3], cb[3];
+        box_from_lamda(a, l, ca);
+        box_from_lamda(b, l, cb);
+        double d = sqrt((ca[0] - cb[0]) * (ca[0] - cb[0]) + (ca[1] - cb[1]) * (ca[1] - cb[1]) +
+                        (ca[2] - cb[2]) * (ca[2] - cb[2]));
+        if (d > *d1) {
+            *d2 = *d1;
+            *d1 = d;
+        } else if (d > *d2) {
+            *d2 = d;
+        }
+    }
+}
+
+int neighbor_decide(neighbor *nb, const atoms *a, const box *b, int64_t step, int strict)
 {
     int64_t since = step - nb->last_build;
     if (since < nb->delay || (nb->every > 1 && since % nb->every != 0))
         return 0;
     if (!nb->check)
+        return 1;
+    double corner1, corner2;
+    corner_shift(&nb->build_box, b, &corner1, &corner2);
+    double trigger = 0.5 * (nb->skin - corner1 - corner2);
+    if (trigger <= 0.0)
         return 1;
     /* Largest displacement since the build; NaN counts as infinite, so a
      * non-finite position triggers a rebuild, where migration reports it. */
@@ -225,7 +250,7 @@ int neighbor_decide(neighbor *nb, const atoms *a, int64_t step, int strict)
         }
     }
     double gmax = par_max_double(maxsq);
-    if (gmax <= 0.25 * nb->skin * nb->skin) /* false for NaN */
+    if (gmax <= trigger * trigger) /* false for NaN */
         return 0;
     /* Beyond the full skin, pairs that came inside the cutoff may have been
      * missing from the list: the forces were wrong, so stop. */

@@ -11,7 +11,10 @@
  * shorter lists at no loss of accuracy.
  *
  * Lists are rebuilt when an atom has moved more than half the skin since the
- * last build (checked every `every` steps, not before `delay` steps). */
+ * last build (checked every `every` steps, not before `delay` steps). When
+ * the box changed (barostat, box relaxation), the two largest displacements
+ * d1, d2 of its corners shrink that to (skin - d1 - d2)/2, as in LAMMPS:
+ * a periodic image moves with the box even where its atom stands still. */
 #ifndef MGMD_NEIGHBOR_H
 #define MGMD_NEIGHBOR_H
 
@@ -45,6 +48,7 @@ typedef struct neighbor {
     /* rebuild bookkeeping */
     double (*xhold)[3];
     int holdcap;
+    box build_box;               /* the box at the last build                */
     int64_t last_build;
     int64_t nbuild, ndanger;
 } neighbor;
@@ -53,13 +57,13 @@ void neighbor_init(neighbor *nb);
 void neighbor_destroy(neighbor *nb);
 /* Set per-type-pair force cutoffs (A), flattened [(nt+1)^2]. */
 void neighbor_set_cutoffs(neighbor *nb, int ntypes, const double *cut);
-/* Build the list for owned atoms against owned + ghost atoms. */
-void neighbor_build(neighbor *nb, const atoms *a, int64_t step);
+/* Build the list for owned atoms against owned + ghost atoms in box b. */
+void neighbor_build(neighbor *nb, const atoms *a, const box *b, int64_t step);
 /* Collective: must the list be rebuilt before computing forces at `step`?
  * With `strict` (dynamics), an atom that moved farther than the skin since
  * the last build is an error (interactions may have been missed); a
  * minimiser's line search may move atoms that far and just rebuilds. */
-int neighbor_decide(neighbor *nb, const atoms *a, int64_t step, int strict);
+int neighbor_decide(neighbor *nb, const atoms *a, const box *b, int64_t step, int strict);
 /* Reorder owned atoms along a bin grid for cache locality (no ghosts). */
 void neighbor_sort_atoms(neighbor *nb, atoms *a);
 

@@ -63,7 +63,7 @@ void md_reneighbor(md *s)
     timers_stamp(&s->tm, TIMER_NEIGH);
     halo_build(&s->halo, &s->atoms, &s->box, &s->dc, s->nb.cutneigh_max);
     timers_stamp(&s->tm, TIMER_COMM);
-    neighbor_build(&s->nb, &s->atoms, s->step);
+    neighbor_build(&s->nb, &s->atoms, &s->box, s->step);
     timers_stamp(&s->tm, TIMER_NEIGH);
 }
 
@@ -117,7 +117,7 @@ void md_setup(md *s, int want_energy)
 
 void md_refresh(md *s, int strict)
 {
-    if (neighbor_decide(&s->nb, &s->atoms, s->step, strict)) {
+    if (neighbor_decide(&s->nb, &s->atoms, &s->box, s->step, strict)) {
         md_reneighbor(s);
     } else {
         halo_forward_x(&s->halo, &s->atoms, &s->box);
