@@ -91,7 +91,7 @@ int main(int argc, char **argv)
         printf("mgmd %s (git %s) on %d MPI rank%s, deck %s\n", MGMD_VERSION, MGMD_GIT_HASH, par_size(),
                par_size() > 1 ? "s" : "", path);
     deck_run_file(&dk, path);
-    outputs_close(&out);
+    outputs_close(&out, &s);
     deck_free(&dk);
     md_destroy(&s);
     par_finalize();

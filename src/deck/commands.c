@@ -1,6 +1,7 @@
 /* Deck commands. Each reads its arguments with the deck_* helpers (which
  * report "file:line: command: what was expected") and acts on the system.
  * docs/deck-reference.md documents every command; keep the two in step. */
+#include "analysis/analysis_cmd.h"
 #include "build/build.h"
 #include "core/elements.h"
 #include "core/error.h"
@@ -527,14 +528,15 @@ static void cmd_dump(deck *dk)
         } else if (!strcmp(k, "precision")) {
             d.precision = (int)deck_int(dk, &i, "precision (significant digits)", 1, 17);
         } else if (!strcmp(k, "columns")) {
-            while (i < dk->nargs && dump_column_code(dk->args[i]) >= 0) {
+            while (i < dk->nargs && strcmp(dk->args[i], "every") && strcmp(dk->args[i], "file") &&
+                   strcmp(dk->args[i], "precision")) {
                 if (d.ncol == DUMP_MAX_COLS)
                     deck_fail(dk, "dump: at most %d columns", DUMP_MAX_COLS);
-                d.col[d.ncol++] = dump_column_code(dk->args[i++]);
+                if (dump_add_column(&d, &dk->s->atoms, dk->args[i]) != 0)
+                    deck_fail(dk, "dump: unknown column '%s' (columns: %s; or an observer's per-atom column "
+                              "such as vor_n5, defined before the dump)", dk->args[i], dump_column_list());
+                i++;
             }
-            if (i < dk->nargs && strcmp(dk->args[i], "every") && strcmp(dk->args[i], "file") &&
-                strcmp(dk->args[i], "precision"))
-                deck_fail(dk, "dump: unknown column '%s' (columns: %s)", dk->args[i], dump_column_list());
         } else {
             deck_fail(dk, "dump: unknown keyword '%s' (expected every, file, columns, precision)", k);
         }
@@ -818,50 +820,59 @@ static void cmd_cycle(deck *dk)
     }
 }
 
-static const struct { const char *name; deck_command_fn fn; } commands[] = {
-    {"boundary", cmd_boundary},
-    {"create_alloy", cmd_create_alloy},
-    {"create_lattice", cmd_create_lattice},
-    {"cycle", cmd_cycle},
-    {"dump", cmd_dump},
-    {"echo", cmd_echo},
-    {"ensemble", cmd_ensemble},
-    {"hold", cmd_hold},
-    {"mass", cmd_mass},
-    {"minimize", cmd_minimize},
-    {"neighbor", cmd_neighbor},
-    {"potential", cmd_potential},
-    {"print", cmd_print},
-    {"processors", cmd_processors},
-    {"quench", cmd_quench},
-    {"read_data", cmd_read_data},
-    {"run", cmd_run},
-    {"sort", cmd_sort},
-    {"thermo", cmd_thermo},
-    {"timestep", cmd_timestep},
-    {"undump", cmd_undump},
-    {"units", cmd_units},
-    {"variable", cmd_variable},
-    {"velocity", cmd_velocity},
-    {"write_data", cmd_write_data},
+static const deck_command commands[] = {
+    {"boundary", cmd_boundary, CMD_SETTING},
+    {"create_alloy", cmd_create_alloy, CMD_CREATE},
+    {"create_lattice", cmd_create_lattice, CMD_CREATE},
+    {"cycle", cmd_cycle, CMD_ACTION},
+    {"dump", cmd_dump, CMD_SETTING},
+    {"echo", cmd_echo, CMD_SETTING},
+    {"ensemble", cmd_ensemble, CMD_SETTING},
+    {"hold", cmd_hold, CMD_ACTION},
+    {"mass", cmd_mass, CMD_SETTING},
+    {"minimize", cmd_minimize, CMD_ACTION},
+    {"neighbor", cmd_neighbor, CMD_SETTING},
+    {"potential", cmd_potential, CMD_SETTING},
+    {"print", cmd_print, CMD_ACTION},
+    {"processors", cmd_processors, CMD_SETTING},
+    {"quench", cmd_quench, CMD_ACTION},
+    {"read_data", cmd_read_data, CMD_CREATE},
+    {"run", cmd_run, CMD_ACTION},
+    {"sort", cmd_sort, CMD_SETTING},
+    {"thermo", cmd_thermo, CMD_SETTING},
+    {"timestep", cmd_timestep, CMD_SETTING},
+    {"undump", cmd_undump, CMD_SETTING},
+    {"units", cmd_units, CMD_SETTING},
+    {"variable", cmd_variable, CMD_SETTING},
+    {"velocity", cmd_velocity, CMD_ACTION},
+    {"write_data", cmd_write_data, CMD_ACTION},
 };
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-deck_command_fn deck_find_command(const char *name)
+const deck_command *deck_find_command(const char *name)
 {
-    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+    for (size_t k = 0; k < NCOMMANDS; k++)
         if (strcmp(commands[k].name, name) == 0)
-            return commands[k].fn;
+            return &commands[k];
+    for (const deck_command *c = analysis_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
     return NULL;
 }
 
 const char *deck_command_list(void)
 {
-    static char list[1024];
-    if (!list[0])
-        for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+    static char list[2048];
+    if (!list[0]) {
+        for (size_t k = 0; k < NCOMMANDS; k++) {
             strcat(list, commands[k].name);
-            if (k + 1 < sizeof commands / sizeof commands[0])
-                strcat(list, " ");
+            strcat(list, " ");
         }
+        for (const deck_command *c = analysis_commands; c->name; c++) {
+            strcat(list, c->name);
+            strcat(list, " ");
+        }
+        list[strlen(list) - 1] = '\0';
+    }
     return list;
 }

@@ -232,10 +232,10 @@ void deck_run_file(deck *dk, const char *path)
             printf("%s\n", dk->expanded);
             fflush(stdout);
         }
-        deck_command_fn fn = deck_find_command(dk->args[0]);
-        if (!fn)
+        const deck_command *c = deck_find_command(dk->args[0]);
+        if (!c)
             deck_fail(dk, "unknown command '%s' (commands: %s)", dk->args[0], deck_command_list());
-        fn(dk);
+        c->fn(dk);
     }
 }
 

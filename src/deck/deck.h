@@ -69,9 +69,23 @@ void deck_path(const deck *dk, const char *name, char *out, int outlen);
 /* No arguments may remain after *i. */
 void deck_done(deck *dk, int i);
 
-/* The command table (commands.c). */
+/* The command table (commands.c, and analysis/analysis_cmd.c for the
+ * analyses). A restart replays the deck up to its checkpoint (docs/
+ * checkpoints.md): settings run again (variables, potential, outputs,
+ * observers, ensemble), actions that were already done are skipped, and
+ * the first command that creates the system loads the checkpoint instead. */
 typedef void (*deck_command_fn)(deck *dk);
-deck_command_fn deck_find_command(const char *name);
+enum deck_cmd_kind {
+    CMD_SETTING,   /* replayed                                             */
+    CMD_ACTION,    /* skipped while replaying (runs, velocity, write_data)  */
+    CMD_CREATE,    /* creates the system; replay loads the checkpoint       */
+};
+typedef struct deck_command {
+    const char *name;
+    deck_command_fn fn;
+    enum deck_cmd_kind kind;
+} deck_command;
+const deck_command *deck_find_command(const char *name);
 const char *deck_command_list(void);
 
 #endif

@@ -165,5 +165,6 @@ void run_dynamics(md *s, outputs *o, ensemble *e, int64_t nsteps)
         timers_stamp(&s->tm, TIMER_OUTPUT);
     }
     a->want_peratom = 0;
+    outputs_stage_end(o, s);
     report(s, nsteps, par_wtime() - wall0);
 }

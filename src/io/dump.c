@@ -35,6 +35,29 @@ const char *dump_column_list(void)
     return "id type element mass x y z xu yu zu ix iy iz vx vy vz fx fy fz pe ke sxx syy szz sxy sxz syz";
 }
 
+int dump_add_column(dump *d, const atoms *a, const char *name)
+{
+    int c = dump_column_code(name);
+    if (c < 0) {
+        if (atoms_find_prop(a, name) < 0 || strlen(name) >= sizeof d->prop[0])
+            return -1;
+        c = DUMP_PROP;
+        snprintf(d->prop[d->ncol], sizeof d->prop[0], "%s", name);
+    }
+    d->col[d->ncol++] = c;
+    return 0;
+}
+
+int dump_uses_observer(const dump *d, const observer *ob)
+{
+    for (int k = 0; k < d->ncol; k++)
+        if (d->col[k] == DUMP_PROP)
+            for (int q = 0; q < ob->nprops; q++)
+                if (!strcmp(d->prop[k], ob->props[q]))
+                    return 1;
+    return 0;
+}
+
 int dump_column_peratom(int code) { return code == C_PE || (code >= C_SXX && code <= C_SYZ); }
 
 int dump_needs_peratom(const dump *d)
@@ -71,6 +94,10 @@ void dump_close(dump *d)
 static void format_atoms(const dump *d, const md *s, textbuf *t)
 {
     const atoms *a = &s->atoms;
+    int pidx[DUMP_MAX_COLS];
+    for (int k = 0; k < d->ncol; k++)
+        if (d->col[k] == DUMP_PROP && (pidx[k] = atoms_find_prop(a, d->prop[k])) < 0)
+            mg_fail_all("dump %s: per-atom column '%s' no longer exists", d->name, d->prop[k]);
     for (int i = 0; i < a->nlocal; i++) {
         double u[3];
         box_unwrap(&s->box, a->x[i], a->image[i], u);
@@ -83,6 +110,16 @@ static void format_atoms(const dump *d, const md *s, textbuf *t)
             case C_TYPE: tb_printf(t, "%d", a->type[i]); break;
             case C_ELEMENT: tb_printf(t, "%s", a->element[a->type[i]][0] ? a->element[a->type[i]] : "X"); break;
             case C_IX: case C_IY: case C_IZ: tb_printf(t, "%d", a->image[i][c - C_IX]); break;
+            case DUMP_PROP: {
+                const atom_prop *p = &a->prop[pidx[k]];
+                /* Integer-valued columns (Voronoi indices) print as such. */
+                val = p->data[(size_t)i * (size_t)p->width];
+                if (val == nearbyint(val) && fabs(val) < 1e15)
+                    tb_printf(t, "%lld", (long long)val);
+                else
+                    tb_printf(t, "%.*g", d->precision, val);
+                break;
+            }
             default:
                 if (c == C_MASS) val = m;
                 else if (c >= C_X && c <= C_Z) val = a->x[i][c - C_X];
@@ -136,7 +173,7 @@ void dump_write(dump *d, md *s)
         }
         fputs("ITEM: ATOMS", f);
         for (int k = 0; k < d->ncol; k++)
-            fprintf(f, " %s", names[d->col[k]]);
+            fprintf(f, " %s", d->col[k] == DUMP_PROP ? d->prop[k] : names[d->col[k]]);
         fputc('\n', f);
     }
     funnel_write(d->fp, &mine);

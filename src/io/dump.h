@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "analysis/observer.h"
 #include "system/system.h"
 
 #define DUMP_MAX_COLS 40
@@ -21,13 +22,20 @@ typedef struct dump {
     int every;                 /* steps                                       */
     int precision;             /* significant digits of real columns          */
     int ncol;
-    int col[DUMP_MAX_COLS];    /* column codes (dump.c)                       */
+    int col[DUMP_MAX_COLS];    /* column codes (dump.c); DUMP_PROP: a per-atom */
+    char prop[DUMP_MAX_COLS][32]; /* property (an observer's column) by name  */
     FILE *fp;                  /* rank 0                                      */
     int64_t last_step;         /* last step written, to avoid duplicates      */
 } dump;
 
-/* Column code for a name, or -1. */
+/* Column code for a built-in name, or -1. */
 int dump_column_code(const char *name);
+#define DUMP_PROP 1000
+/* Add a column by name: built-in, or a per-atom property of a (e.g. an
+ * observer's "vor_n5"). Returns 0, or -1 if neither. */
+int dump_add_column(dump *d, const atoms *a, const char *name);
+/* Does d write a per-atom property of observer ob? */
+int dump_uses_observer(const dump *d, const observer *ob);
 /* Space-separated list of all column names, for error messages. */
 const char *dump_column_list(void);
 /* Does column code need per-atom energy/virial? */

@@ -6,24 +6,36 @@
 
 #include <stdint.h>
 
+#include "analysis/observer.h"
 #include "io/dump.h"
 #include "io/thermo.h"
 #include "system/system.h"
 
 #define OUTPUT_MAX_DUMPS 16
+#define OUTPUT_MAX_OBSERVERS 32
 
 typedef struct outputs {
     thermo thermo;
     int ndump;
     dump dumps[OUTPUT_MAX_DUMPS];
+    int nobs;
+    observer *obs[OUTPUT_MAX_OBSERVERS]; /* heap; destroyed by outputs_close */
 } outputs;
 
 void outputs_init(outputs *o);
-void outputs_close(outputs *o);
+/* Close files; destroy observers (their per-atom properties leave s). */
+void outputs_close(outputs *o, md *s);
 /* Is any output due at `step` of a run spanning [start, end]? Sets
  * *peratom when a due dump needs per-atom energy or virial. */
 int outputs_due(const outputs *o, int64_t step, int64_t start, int64_t end, int *peratom);
+/* Sample due observers, then write due thermo and dumps (collective). */
 void outputs_write(outputs *o, md *s, int64_t start, int64_t end);
+/* End of a stage: observers write what they accumulated (collective). */
+void outputs_stage_end(outputs *o, md *s);
+observer *outputs_find_observer(outputs *o, const char *name);
+/* Take ownership of a heap-allocated observer. Returns -1 if full. */
+int outputs_add_observer(outputs *o, observer *ob);
+void outputs_remove_observer(outputs *o, md *s, const char *name);
 dump *outputs_find_dump(outputs *o, const char *name);
 void outputs_remove_dump(outputs *o, const char *name);
 

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#define ATOMS_MAX_PROPS 16
+#define ATOMS_MAX_PROPS 64
 #define ATOMS_NAME_LEN 8
 
 typedef struct atom_prop {

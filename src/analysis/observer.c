@@ -1,0 +1,42 @@
+#include "analysis/observer.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int observer_add_prop(observer *ob, md *s, const char *col, int width)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s_%s", ob->name, col);
+    if (strlen(name) >= sizeof ob->props[0] || ob->nprops == (int)(sizeof ob->props / sizeof ob->props[0]))
+        mg_fail_all("observer %s: cannot add per-atom column '%s' (name over %zu characters or too many columns)",
+                    ob->name, name, sizeof ob->props[0] - 1);
+    if (atoms_find_prop(&s->atoms, name) >= 0)
+        mg_fail_all("observer %s: a per-atom column '%s' exists already", ob->name, name);
+    snprintf(ob->props[ob->nprops++], sizeof ob->props[0], "%s", name);
+    return atoms_add_prop(&s->atoms, name, width);
+}
+
+void observer_remove_props(observer *ob, md *s)
+{
+    for (int k = 0; k < ob->nprops; k++)
+        atoms_remove_prop(&s->atoms, ob->props[k]);
+    ob->nprops = 0;
+}
+
+int observer_due(const observer *ob, int64_t step, int64_t start, int64_t end)
+{
+    if (ob->last_step == step)
+        return 0;
+    if (ob->every > 0 && step % ob->every == 0)
+        return 1;
+    return ob->at_end && step == end;
+}
+
+void observer_sample(observer *ob, md *s)
+{
+    if (ob->last_step == s->step)
+        return;
+    ob->ops->sample(ob, s);
+    ob->last_step = s->step;
+}
