@@ -1,10 +1,12 @@
 /* mgmd: molecular dynamics for metallic glasses.
  *
- *   mgmd [-var NAME VALUE]... [-echo] DECK
+ *   mgmd [-var NAME VALUE]... [-echo] [-restart CHECKPOINT] DECK
+ *   mgmd -restart CHECKPOINT          (the deck stored in the checkpoint)
  *   mpirun -np N mgmd DECK
  */
 #include "core/error.h"
 #include "deck/deck.h"
+#include "deck/restart.h"
 #include "io/output.h"
 #include "parallel/parallel.h"
 #include "system/system.h"
@@ -20,9 +22,13 @@ static void usage(FILE *f)
             "  -var NAME VALUE   set deck variable NAME (overrides 'variable NAME = ...' in the deck)\n"
             "  -v NAME VALUE     same as -var\n"
             "  -echo             print each deck command before running it\n"
+            "  -restart CKPT     continue from checkpoint CKPT (a file, or a prefix whose newest valid\n"
+            "                    PREFIX.NNNNNN.h5 is taken); without DECK, the deck stored in it\n"
             "  -h, --help        this help\n"
             "  --version         version and exit\n"
-            "Runs under mpirun for several ranks. Units: LAMMPS metal. See docs/deck-reference.md.\n");
+            "Runs under mpirun for several ranks. Units: LAMMPS metal. See docs/deck-reference.md.\n"
+            "Exit codes: 0 done, 1 usage, 2 bad input, 3 run-time failure, 75 stopped on a signal or\n"
+            "wall time after writing a checkpoint (run again with -restart; docs/checkpoints.md).\n");
 }
 
 int main(int argc, char **argv)
@@ -35,7 +41,7 @@ int main(int argc, char **argv)
     outputs_init(&out);
     deck_init(&dk, &s, &out);
 
-    const char *path = NULL;
+    const char *path = NULL, *restart = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -63,6 +69,14 @@ int main(int argc, char **argv)
                 return MG_EXIT_USAGE;
             }
             i += 2;
+        } else if (!strcmp(a, "-restart")) {
+            if (i + 1 >= argc) {
+                if (par_rank() == 0)
+                    fprintf(stderr, "ERROR: -restart needs a checkpoint file or prefix\n");
+                par_finalize();
+                return MG_EXIT_USAGE;
+            }
+            restart = argv[++i];
         } else if (!strcmp(a, "-echo")) {
             dk.echo = 1;
         } else if (a[0] == '-') {
@@ -81,7 +95,7 @@ int main(int argc, char **argv)
             return MG_EXIT_USAGE;
         }
     }
-    if (!path) {
+    if (!path && !restart) {
         if (par_rank() == 0)
             usage(stderr);
         par_finalize();
@@ -89,8 +103,20 @@ int main(int argc, char **argv)
     }
     if (par_rank() == 0)
         printf("mgmd %s (git %s) on %d MPI rank%s, deck %s\n", MGMD_VERSION, MGMD_GIT_HASH, par_size(),
-               par_size() > 1 ? "s" : "", path);
-    deck_run_file(&dk, path);
+               par_size() > 1 ? "s" : "", path ? path : "(from the checkpoint)");
+    if (restart)
+        restart_from(&dk, restart, 0);
+    if (path) {
+        deck_run_file(&dk, path);
+    } else {
+        const char *dpath, *ddir;
+        const char *text = restart_deck_text(&dk, &dpath, &ddir);
+        char *copy = strdup(text), *pcopy = strdup(dpath), *dcopy = strdup(ddir);
+        deck_run_text(&dk, pcopy, dcopy, copy);
+        free(copy);
+        free(pcopy);
+        free(dcopy);
+    }
     outputs_close(&out, &s);
     deck_free(&dk);
     md_destroy(&s);

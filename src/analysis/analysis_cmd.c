@@ -41,9 +41,12 @@ static void cmd_unobserve(deck *dk)
     outputs_remove_observer(dk->out, dk->s, name);
 }
 
+void cmd_rdf(deck *dk); /* pair_structure_cmd.c */
+
 const deck_command analysis_commands[] = {
     {"analyze", cmd_analyze, CMD_ACTION},
     {"unobserve", cmd_unobserve, CMD_SETTING},
+    {"rdf", cmd_rdf, CMD_SETTING},
     /* One line per analysis; defining an observer is a setting:
      * {"voronoi", cmd_voronoi, CMD_SETTING}, */
     {NULL, NULL, CMD_SETTING},

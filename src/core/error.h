@@ -20,6 +20,10 @@ enum mg_exit {
     MG_EXIT_USAGE = 1,     /* bad command line                               */
     MG_EXIT_INPUT = 2,     /* bad deck, data or potential file               */
     MG_EXIT_RUNTIME = 3,   /* lost atoms, NaN, atoms too close, I/O failure  */
+    /* Stopped early on a signal or the deck's wall-time limit, after writing
+     * a checkpoint: run again with -restart to continue (sysexits.h'
+     * EX_TEMPFAIL, "try again later"). */
+    MG_EXIT_RESUBMIT = 75,
 };
 
 _Noreturn void mg_fail_all(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -6,6 +6,7 @@
 #include "core/elements.h"
 #include "core/error.h"
 #include "deck/deck.h"
+#include "deck/restart.h"
 #include "integrate/verlet.h"
 #include "io/data_file.h"
 #include "parallel/parallel.h"
@@ -447,13 +448,11 @@ static void cmd_neighbor(deck *dk)
     dk->s->ready = 0;
 }
 
+/* sort yes|no: order each rank's atoms spatially at every rebuild. */
 static void cmd_sort(deck *dk)
 {
     int i = 1;
-    const char *k = deck_word(dk, &i, "'every'");
-    if (strcmp(k, "every") != 0)
-        deck_fail(dk, "sort: expected 'every N', got '%s'", k);
-    dk->s->nb.sort_every = (int)deck_int(dk, &i, "sort interval (steps, 0 = never)", 0, 1000000000);
+    dk->s->nb.sort = deck_bool(dk, &i, "sorting (yes or no)");
     deck_done(dk, i);
 }
 
@@ -497,7 +496,7 @@ static void cmd_thermo(deck *dk)
             t->every = (int)deck_int(dk, &i, "thermo interval (steps)", 0, 1000000000);
         } else if (!strcmp(k, "file")) {
             const char *p = deck_word(dk, &i, "CSV file name");
-            if (thermo_open(t, p) != 0)
+            if (thermo_open(t, p, dk->replaying) != 0)
                 deck_fail(dk, "thermo: cannot write %s: %s", p, strerror(errno));
         } else {
             deck_fail(dk, "thermo: unknown keyword '%s' (expected every, file)", k);
@@ -527,9 +526,19 @@ static void cmd_dump(deck *dk)
             snprintf(d.path, sizeof d.path, "%s", deck_word(dk, &i, "file name"));
         } else if (!strcmp(k, "precision")) {
             d.precision = (int)deck_int(dk, &i, "precision (significant digits)", 1, 17);
+        } else if (!strcmp(k, "format")) {
+            const char *f = deck_word(dk, &i, "format (lammps, xyz, h5md)");
+            if (!strcmp(f, "lammps"))
+                d.format = DUMP_LAMMPS;
+            else if (!strcmp(f, "xyz"))
+                d.format = DUMP_XYZ;
+            else if (!strcmp(f, "h5md"))
+                d.format = DUMP_H5MD;
+            else
+                deck_fail(dk, "dump: format '%s' is not lammps, xyz or h5md", f);
         } else if (!strcmp(k, "columns")) {
             while (i < dk->nargs && strcmp(dk->args[i], "every") && strcmp(dk->args[i], "file") &&
-                   strcmp(dk->args[i], "precision")) {
+                   strcmp(dk->args[i], "precision") && strcmp(dk->args[i], "format")) {
                 if (d.ncol == DUMP_MAX_COLS)
                     deck_fail(dk, "dump: at most %d columns", DUMP_MAX_COLS);
                 if (dump_add_column(&d, &dk->s->atoms, dk->args[i]) != 0)
@@ -538,7 +547,7 @@ static void cmd_dump(deck *dk)
                 i++;
             }
         } else {
-            deck_fail(dk, "dump: unknown keyword '%s' (expected every, file, columns, precision)", k);
+            deck_fail(dk, "dump: unknown keyword '%s' (expected every, file, format, columns, precision)", k);
         }
     }
     if (!d.every)
@@ -550,7 +559,9 @@ static void cmd_dump(deck *dk)
         for (int k = 0; k < 5; k++)
             d.col[d.ncol++] = dump_column_code(def[k]);
     }
-    if (dump_open(&d) != 0)
+    if (d.format == DUMP_H5MD && !dk->s->have_box)
+        deck_fail(dk, "dump: an h5md dump needs the system first (its atom count fixes the file's shape)");
+    if (dump_open(&d, dk->s, dk->replaying) != 0)
         deck_fail(dk, "dump: cannot write %s: %s", d.path, strerror(errno));
     o->dumps[o->ndump++] = d;
 }
@@ -573,7 +584,7 @@ static void cmd_run(deck *dk)
     deck_done(dk, i);
     if (!dk->s->pot)
         deck_fail(dk, "run: no potential chosen (use the potential command)");
-    run_dynamics(dk->s, dk->out, &dk->ens, n);
+    deck_dynamics(dk, n);
 }
 
 /* ensemble nve
@@ -737,7 +748,7 @@ static void stage(deck *dk, const char *what, double t0, double t1, int64_t nste
     }
     dk->ens.t_start = t0;
     dk->ens.t_stop = t1;
-    run_dynamics(dk->s, dk->out, &dk->ens, nsteps);
+    deck_dynamics(dk, nsteps);
 }
 
 static int64_t steps_for(deck *dk, double duration)
@@ -822,6 +833,7 @@ static void cmd_cycle(deck *dk)
 
 static const deck_command commands[] = {
     {"boundary", cmd_boundary, CMD_SETTING},
+    {"checkpoint", cmd_checkpoint, CMD_SETTING},
     {"create_alloy", cmd_create_alloy, CMD_CREATE},
     {"create_lattice", cmd_create_lattice, CMD_CREATE},
     {"cycle", cmd_cycle, CMD_ACTION},
@@ -834,9 +846,11 @@ static const deck_command commands[] = {
     {"neighbor", cmd_neighbor, CMD_SETTING},
     {"potential", cmd_potential, CMD_SETTING},
     {"print", cmd_print, CMD_ACTION},
+    {"progress", cmd_progress, CMD_SETTING},
     {"processors", cmd_processors, CMD_SETTING},
     {"quench", cmd_quench, CMD_ACTION},
     {"read_data", cmd_read_data, CMD_CREATE},
+    {"restart", cmd_restart, CMD_SETTING},
     {"run", cmd_run, CMD_ACTION},
     {"sort", cmd_sort, CMD_SETTING},
     {"thermo", cmd_thermo, CMD_SETTING},
@@ -845,6 +859,7 @@ static const deck_command commands[] = {
     {"units", cmd_units, CMD_SETTING},
     {"variable", cmd_variable, CMD_SETTING},
     {"velocity", cmd_velocity, CMD_ACTION},
+    {"write_checkpoint", cmd_write_checkpoint, CMD_ACTION},
     {"write_data", cmd_write_data, CMD_ACTION},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

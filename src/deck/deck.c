@@ -1,4 +1,5 @@
 #include "deck/deck.h"
+#include "deck/restart.h"
 #include "core/error.h"
 #include "parallel/parallel.h"
 
@@ -18,12 +19,14 @@ void deck_init(deck *dk, md *s, outputs *out)
     dk->out = out;
     ensemble_init(&dk->ens);
     snprintf(dk->dir, sizeof dk->dir, ".");
+    restart_init(dk);
 }
 
 void deck_free(deck *dk)
 {
     free(dk->text);
     dk->text = NULL;
+    restart_free(dk);
 }
 
 void deck_fail(const deck *dk, const char *fmt, ...)
@@ -155,12 +158,9 @@ static void strip_comment(char *s)
 
 void deck_run_file(deck *dk, const char *path)
 {
-    snprintf(dk->path, sizeof dk->path, "%s", path);
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    snprintf(dk->dir, sizeof dk->dir, "%s", dirname(tmp));
     long len = 0;
     char errmsg[512] = "";
+    char *text = NULL;
     if (par_rank() == 0) {
         FILE *f = fopen(path, "rb");
         if (!f) {
@@ -169,8 +169,8 @@ void deck_run_file(deck *dk, const char *path)
             fseek(f, 0, SEEK_END);
             len = ftell(f);
             fseek(f, 0, SEEK_SET);
-            dk->text = mg_malloc((size_t)len + 1);
-            if (len < 0 || fread(dk->text, 1, (size_t)len, f) != (size_t)len)
+            text = mg_malloc((size_t)len + 1);
+            if (len < 0 || fread(text, 1, (size_t)len, f) != (size_t)len)
                 snprintf(errmsg, sizeof errmsg, "cannot read deck %s", path);
             fclose(f);
         }
@@ -180,9 +180,21 @@ void deck_run_file(deck *dk, const char *path)
         mg_fail_all("%s", errmsg);
     par_bcast_bytes(&len, sizeof len, 0);
     if (par_rank() != 0)
-        dk->text = mg_malloc((size_t)len + 1);
-    par_bcast_bytes(dk->text, (size_t)len, 0);
-    dk->text[len] = '\0';
+        text = mg_malloc((size_t)len + 1);
+    par_bcast_bytes(text, (size_t)len, 0);
+    text[len] = '\0';
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    deck_run_text(dk, path, dirname(tmp), text);
+    free(text);
+}
+
+void deck_run_text(deck *dk, const char *path, const char *dir, const char *text)
+{
+    snprintf(dk->path, sizeof dk->path, "%s", path);
+    snprintf(dk->dir, sizeof dk->dir, "%s", dir);
+    free(dk->text);
+    dk->text = strdup(text);
 
     /* Walk the lines; a command may continue over lines ending in '&'. */
     char *p = dk->text;
@@ -235,8 +247,12 @@ void deck_run_file(deck *dk, const char *path)
         const deck_command *c = deck_find_command(dk->args[0]);
         if (!c)
             deck_fail(dk, "unknown command '%s' (commands: %s)", dk->args[0], deck_command_list());
-        c->fn(dk);
+        if (restart_before_command(dk, c))
+            c->fn(dk);
+        dk->replaying = 0;
+        restart_after_command(dk);
     }
+    restart_end_of_deck(dk);
 }
 
 const char *deck_word(deck *dk, int *i, const char *what)

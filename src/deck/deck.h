@@ -40,6 +40,9 @@ typedef struct deck {
     md *s;
     outputs *out;
     ensemble ens;              /* thermostat and its state                 */
+    /* Position, checkpoints and restart (deck/restart.c). */
+    int replaying;             /* re-running settings up to a checkpoint   */
+    struct restart_state *rs;
 } deck;
 
 void deck_init(deck *dk, md *s, outputs *out);
@@ -49,6 +52,9 @@ void deck_free(deck *dk);
 int deck_set_var(deck *dk, const char *name, const char *value, int from_command_line);
 /* Read and run a whole deck (collective). */
 void deck_run_file(deck *dk, const char *path);
+/* Run deck text (the same on every rank); path and dir for messages and
+ * relative file names. */
+void deck_run_text(deck *dk, const char *path, const char *dir, const char *text);
 
 /* Error with the deck's file and line (collective). */
 _Noreturn void deck_fail(const deck *dk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -83,36 +83,59 @@ static void report(md *s, int64_t nsteps, double wall)
     fflush(stdout);
 }
 
-void run_dynamics(md *s, outputs *o, ensemble *e, int64_t nsteps)
+/* "progress: step 12000 of 50000 (24.0 %), 12 ps, 3.1e+06 atom-steps/s,
+ * 2 min 35 s left" on rank 0. Wall time only: no communication. */
+static void progress(const md *s, int64_t n, int64_t nsteps, int64_t first, double wall)
+{
+    double rate = wall > 0 ? (double)(n - first) / wall : 0.0;
+    double left = rate > 0 ? (double)(nsteps - n) / rate : 0.0;
+    char eta[64];
+    if (left >= 3600)
+        snprintf(eta, sizeof eta, "%d h %02d min", (int)(left / 3600), (int)fmod(left / 60, 60));
+    else if (left >= 60)
+        snprintf(eta, sizeof eta, "%d min %02d s", (int)(left / 60), (int)fmod(left, 60));
+    else
+        snprintf(eta, sizeof eta, "%.0f s", left);
+    printf("progress: step %lld, %lld of %lld (%.1f %%), %.6g ps, %.3g atom-steps/s, %s left\n",
+           (long long)s->step, (long long)n, (long long)nsteps, 100.0 * (double)n / (double)nsteps, s->time,
+           rate * (double)s->atoms.natoms, eta);
+    fflush(stdout);
+}
+
+int run_dynamics(md *s, outputs *o, ensemble *e, int64_t nsteps, const run_control *rc)
 {
     atoms *a = &s->atoms;
-    const int64_t start = s->step, end = start + nsteps;
-    const double t0 = s->time;
+    const int resumed = rc && rc->resumed;
+    const int64_t first = resumed ? rc->resume : 0;
+    const int64_t start = s->step - first, end = start + nsteps;
+    const double t0 = resumed ? rc->t0 : s->time;
     const double dt = s->dt, dtf = 0.5 * dt * MG_FTM2V;
     /* The barostat needs the virial (and so energies) at every step. */
     const int npt = e->kind == ENS_NPT;
 
     o->thermo.header_printed = 0;
     timers_reset(&s->tm);
-    e->t_target = ensemble_target(e, 0, nsteps);
+    e->t_target = ensemble_target(e, first, nsteps);
     if (npt) {
-        e->p_target = ensemble_pressure_target(e, 0, nsteps);
+        e->p_target = ensemble_pressure_target(e, first, nsteps);
         npt_check(e, s);
     }
-    s->bath_energy = ensemble_energy(e, s);
     int peratom = 0;
-    int due = outputs_due(o, start, start, end, &peratom);
+    int due = outputs_due(o, s->step, start, end, &peratom);
     a->want_peratom = peratom;
     md_setup(s, due || npt);
+    s->bath_energy = ensemble_energy(e, s);
     /* Set-up is not part of the loop time or the build count, as in LAMMPS. */
     timers_reset(&s->tm);
     s->nb.nbuild = s->nb.ndanger = 0;
-    double wall0 = s->tm.mark;
-    if (due)
+    double wall0 = s->tm.mark, next_progress = rc && rc->progress_every > 0 ? rc->progress_every : INFINITY;
+    if (due && !resumed)
         outputs_write(o, s, start, end);
     timers_stamp(&s->tm, TIMER_OUTPUT);
+    int stopped = rc && rc->after_step && rc->after_step(rc->ctx, s, first, nsteps, 1);
 
-    for (int64_t n = 1; n <= nsteps; n++) {
+    int64_t n = first + 1;
+    for (; n <= nsteps && !stopped; n++) {
         e->t_target = ensemble_target(e, n, nsteps);
         if (npt) {
             /* LAMMPS fix_nh's Trotter order: barostat chain, particle chain,
@@ -142,10 +165,11 @@ void run_dynamics(md *s, outputs *o, ensemble *e, int64_t nsteps)
         s->step = start + n;
         s->time = t0 + (double)n * dt;
         timers_stamp(&s->tm, TIMER_MODIFY);
+        int rebuilt = 1;
         if (npt && npt_flip(e, s))
             md_reneighbor(s); /* a new cell: wrap, migrate, rebuild */
         else
-            md_refresh(s, 1);
+            rebuilt = md_refresh(s, 1);
         due = outputs_due(o, s->step, start, end, &peratom);
         a->want_peratom = peratom;
         md_force(s, due || npt);
@@ -163,8 +187,16 @@ void run_dynamics(md *s, outputs *o, ensemble *e, int64_t nsteps)
         if (due)
             outputs_write(o, s, start, end);
         timers_stamp(&s->tm, TIMER_OUTPUT);
+        if (rc && rc->after_step)
+            stopped = rc->after_step(rc->ctx, s, n, nsteps, rebuilt);
+        if (par_rank() == 0 && s->tm.mark - wall0 >= next_progress && n < nsteps) {
+            progress(s, n, nsteps, first, s->tm.mark - wall0);
+            next_progress += rc->progress_every;
+        }
     }
     a->want_peratom = 0;
-    outputs_stage_end(o, s);
-    report(s, nsteps, par_wtime() - wall0);
+    if (!stopped)
+        outputs_stage_end(o, s);
+    report(s, (n - 1) - first, par_wtime() - wall0);
+    return stopped;
 }

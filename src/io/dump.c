@@ -68,11 +68,34 @@ int dump_needs_peratom(const dump *d)
     return 0;
 }
 
-int dump_open(dump *d)
+const char *dump_format_name(const dump *d)
 {
+    return d->format == DUMP_XYZ ? "xyz" : d->format == DUMP_H5MD ? "h5md" : "lammps";
+}
+
+long long dump_position(dump *d) { return text_position(d->fp); }
+
+void dump_flush(dump *d)
+{
+    if (d->fp)
+        fflush(d->fp);
+}
+
+void dump_resume(dump *d, const md *s, long long position, int64_t last_step)
+{
+    (void)s;
+    char what[128];
+    snprintf(what, sizeof what, "dump %s", d->name);
+    d->fp = text_resume(d->fp, d->path, position, what);
+    d->last_step = last_step;
+}
+
+int dump_open(dump *d, const md *s, int append)
+{
+    (void)s;
     int ok = 1, err = 0;
     if (par_rank() == 0) {
-        d->fp = fopen(d->path, "w");
+        d->fp = fopen(d->path, append ? "a" : "w");
         ok = d->fp != NULL;
         err = errno;
     }
@@ -90,6 +113,12 @@ void dump_close(dump *d)
     d->fp = NULL;
 }
 
+/* Extended XYZ: species and pos first (what every reader needs), then
+ * each other column as a one-wide property named as in LAMMPS dumps. */
+static int xyz_skipped(int c) { return c == C_ELEMENT || (c >= C_X && c <= C_Z); }
+
+static int xyz_integer(int c) { return c == C_ID || c == C_TYPE || (c >= C_IX && c <= C_IZ); }
+
 /* Format this rank's atoms as text lines. */
 static void format_atoms(const dump *d, const md *s, textbuf *t)
 {
@@ -98,12 +127,21 @@ static void format_atoms(const dump *d, const md *s, textbuf *t)
     for (int k = 0; k < d->ncol; k++)
         if (d->col[k] == DUMP_PROP && (pidx[k] = atoms_find_prop(a, d->prop[k])) < 0)
             mg_fail_all("dump %s: per-atom column '%s' no longer exists", d->name, d->prop[k]);
+    int last = d->ncol - 1; /* the last column written */
+    while (d->format == DUMP_XYZ && last >= 0 && xyz_skipped(d->col[last]))
+        last--;
     for (int i = 0; i < a->nlocal; i++) {
         double u[3];
         box_unwrap(&s->box, a->x[i], a->image[i], u);
         double m = atoms_mass(a, i);
-        for (int k = 0; k < d->ncol; k++) {
+        if (d->format == DUMP_XYZ)
+            tb_printf(t, "%s %.*g %.*g %.*g%c", a->element[a->type[i]][0] ? a->element[a->type[i]] : "X",
+                      d->precision, a->x[i][0], d->precision, a->x[i][1], d->precision, a->x[i][2],
+                      last >= 0 ? ' ' : '\n');
+        for (int k = 0; k <= last; k++) {
             int c = d->col[k];
+            if (d->format == DUMP_XYZ && xyz_skipped(c))
+                continue;
             double val = 0.0;
             switch (c) {
             case C_ID: tb_printf(t, "%lld", (long long)a->id[i]); break;
@@ -137,9 +175,26 @@ static void format_atoms(const dump *d, const md *s, textbuf *t)
                 }
                 tb_printf(t, "%.*g", d->precision, val);
             }
-            tb_putc(t, k + 1 < d->ncol ? ' ' : '\n');
+            tb_putc(t, k < last ? ' ' : '\n');
         }
     }
+}
+
+static void xyz_header(const dump *d, const md *s, FILE *f)
+{
+    const box *b = &s->box;
+    fprintf(f, "%lld\n", (long long)s->atoms.natoms);
+    fprintf(f, "Lattice=\"%.17g 0 0 %.17g %.17g 0 %.17g %.17g %.17g\" Origin=\"%.17g %.17g %.17g\" "
+               "Properties=species:S:1:pos:R:3",
+            b->hi[0] - b->lo[0], b->xy, b->hi[1] - b->lo[1], b->xz, b->yz, b->hi[2] - b->lo[2], b->lo[0], b->lo[1],
+            b->lo[2]);
+    for (int k = 0; k < d->ncol; k++)
+        if (!xyz_skipped(d->col[k]))
+            fprintf(f, ":%s:%c:1", d->col[k] == DUMP_PROP ? d->prop[k] : names[d->col[k]],
+                    xyz_integer(d->col[k]) ? 'I' : 'R');
+    fprintf(f, " pbc=\"%c %c %c\" Step=%lld Time=%.17g units=\"metal: Angstrom ps eV\"\n",
+            b->periodic[0] ? 'T' : 'F', b->periodic[1] ? 'T' : 'F', b->periodic[2] ? 'T' : 'F', (long long)s->step,
+            s->time);
 }
 
 void dump_write(dump *d, md *s)
@@ -149,7 +204,9 @@ void dump_write(dump *d, md *s)
     d->last_step = s->step;
     textbuf mine = {NULL, 0, 0};
     format_atoms(d, s, &mine);
-    if (par_rank() == 0) {
+    if (par_rank() == 0 && d->format == DUMP_XYZ)
+        xyz_header(d, s, d->fp);
+    else if (par_rank() == 0) {
         const box *b = &s->box;
         FILE *f = d->fp;
         fprintf(f, "ITEM: TIMESTEP\n%lld\nITEM: NUMBER OF ATOMS\n%lld\n", (long long)s->step,

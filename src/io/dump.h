@@ -1,4 +1,11 @@
-/* LAMMPS text dumps ("dump custom" layout), readable by OVITO, ASE, VMD.
+/* Trajectory dumps in three formats, each with any per-atom columns:
+ *
+ *   lammps  LAMMPS text ("dump custom" layout), readable by OVITO, ASE, VMD
+ *   xyz     extended XYZ (one frame: N, a comment line with Lattice=,
+ *           Properties=, pbc=, Step=, Time=; then one line an atom), ASE
+ *   h5md    H5MD 1.1 (io/h5md.h), written collectively with parallel HDF5
+ *
+ * LAMMPS text:
  *
  *   ITEM: TIMESTEP / ITEM: NUMBER OF ATOMS / ITEM: BOX BOUNDS [xy xz yz] pp pp pp
  *   ITEM: ATOMS id type x y z ...
@@ -16,15 +23,19 @@
 
 #define DUMP_MAX_COLS 40
 
+enum dump_format { DUMP_LAMMPS = 0, DUMP_XYZ = 1, DUMP_H5MD = 2 };
+
 typedef struct dump {
     char name[64];
+    enum dump_format format;
     char path[1024];
     int every;                 /* steps                                       */
     int precision;             /* significant digits of real columns          */
     int ncol;
     int col[DUMP_MAX_COLS];    /* column codes (dump.c); DUMP_PROP: a per-atom */
     char prop[DUMP_MAX_COLS][32]; /* property (an observer's column) by name  */
-    FILE *fp;                  /* rank 0                                      */
+    FILE *fp;                  /* rank 0 (text formats)                       */
+    void *h5;                  /* h5md_file (h5md format)                     */
     int64_t last_step;         /* last step written, to avoid duplicates      */
 } dump;
 
@@ -41,8 +52,16 @@ const char *dump_column_list(void);
 /* Does column code need per-atom energy/virial? */
 int dump_column_peratom(int code);
 
-/* Open the file on rank 0 (collective). Returns 0 or -1 (errno set). */
-int dump_open(dump *d);
+/* Open the file (collective): truncating, or with `append` (a restart
+ * replaying its deck) keeping it for dump_resume() to cut back. Returns 0 or
+ * -1 (errno set). */
+int dump_open(dump *d, const md *s, int append);
+const char *dump_format_name(const dump *d);
+/* Restart bookkeeping: bytes written (text) or frames (h5md) so far
+ * (collective); flush; continue from a checkpoint's record. */
+long long dump_position(dump *d);
+void dump_flush(dump *d);
+void dump_resume(dump *d, const md *s, long long position, int64_t last_step);
 void dump_close(dump *d);
 /* Write the current step (collective). */
 void dump_write(dump *d, md *s);

@@ -2,7 +2,12 @@
 #include "core/error.h"
 #include "parallel/parallel.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 static void room(textbuf *t, size_t more)
@@ -64,4 +69,38 @@ void funnel_write(FILE *f, const textbuf *mine)
             fwrite(rb, 1, n, f);
     }
     free(rb);
+}
+
+long long text_position(FILE *f)
+{
+    long long pos = 0;
+    if (par_rank() == 0 && f) {
+        fflush(f);
+        pos = (long long)ftello(f);
+    }
+    par_bcast_bytes(&pos, sizeof pos, 0);
+    return pos;
+}
+
+FILE *text_resume(FILE *old, const char *path, long long bytes, const char *what)
+{
+    char err[1400] = "";
+    FILE *f = NULL;
+    if (par_rank() == 0) {
+        if (old)
+            fclose(old);
+        struct stat sb;
+        if (stat(path, &sb) != 0)
+            snprintf(err, sizeof err, "restart: %s %s is gone (%s); it held %lld bytes at the checkpoint", what,
+                     path, strerror(errno), bytes);
+        else if ((long long)sb.st_size < bytes)
+            snprintf(err, sizeof err, "restart: %s %s has %lld bytes, fewer than the %lld it had at the checkpoint",
+                     what, path, (long long)sb.st_size, bytes);
+        else if (truncate(path, (off_t)bytes) != 0 || !(f = fopen(path, "a")))
+            snprintf(err, sizeof err, "restart: cannot continue %s %s: %s", what, path, strerror(errno));
+    }
+    par_bcast_bytes(err, sizeof err, 0);
+    if (err[0])
+        mg_fail_all("%s", err);
+    return f;
 }

@@ -20,4 +20,13 @@ void tb_free(textbuf *t);
  * order, to f (only rank 0's f is used). */
 void funnel_write(FILE *f, const textbuf *mine);
 
+/* Rank-0 text files that a restart continues (thermo CSV, text dumps). */
+/* Bytes written so far (flushes; collective: every rank gets the value). */
+long long text_position(FILE *f);
+/* Collective: reopen path for appending after cutting it back to `bytes`
+ * (what it held at the checkpoint), so the continued run's lines follow
+ * on as if it had never stopped. Returns the stream on rank 0 (NULL on the
+ * others); fails collectively naming the file if it is missing or shorter. */
+FILE *text_resume(FILE *old, const char *path, long long bytes, const char *what);
+
 #endif

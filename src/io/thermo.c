@@ -1,4 +1,5 @@
 #include "io/thermo.h"
+#include "io/funnel.h"
 #include "core/error.h"
 #include "core/units.h"
 #include "parallel/parallel.h"
@@ -27,15 +28,29 @@ void thermo_close(thermo *t)
     t->csv = NULL;
 }
 
-int thermo_open(thermo *t, const char *path)
+long long thermo_position(thermo *t) { return t->path[0] ? text_position(t->csv) : 0; }
+
+void thermo_flush(thermo *t)
+{
+    if (t->csv)
+        fflush(t->csv);
+}
+
+void thermo_resume(thermo *t, long long bytes, int64_t last_step)
+{
+    t->csv = text_resume(t->csv, t->path, bytes, "thermo file");
+    t->csv_last = last_step;
+}
+
+int thermo_open(thermo *t, const char *path, int append)
 {
     thermo_close(t);
     snprintf(t->path, sizeof t->path, "%s", path);
     int ok = 1;
     if (par_rank() == 0) {
-        t->csv = fopen(path, "w");
+        t->csv = fopen(path, append ? "a" : "w");
         ok = t->csv != NULL;
-        if (ok) {
+        if (ok && !append) {
             for (int k = 0; k < THERMO_NCOL; k++)
                 fprintf(t->csv, "%s%s", names[k], k + 1 < THERMO_NCOL ? "," : "\n");
             fflush(t->csv);

@@ -27,8 +27,14 @@ typedef struct thermo {
 
 void thermo_init(thermo *t);
 void thermo_close(thermo *t);
-/* Open (truncating) the CSV file on rank 0; returns 0 or -1 with errno. */
-int thermo_open(thermo *t, const char *path);
+/* Open the CSV file on rank 0, truncating it and writing the header, or
+ * with `append` (a restart replaying its deck) as it is, for
+ * thermo_resume() to cut back. Returns 0 or -1 with errno. */
+int thermo_open(thermo *t, const char *path, int append);
+/* Restart: bytes written so far; continue from a checkpoint's record. */
+long long thermo_position(thermo *t);
+void thermo_flush(thermo *t);
+void thermo_resume(thermo *t, long long bytes, int64_t last_step);
 /* Values of all columns at the current step (collective; forces with energy
  * must be current). */
 void thermo_compute(md *s, double v[THERMO_NCOL]);

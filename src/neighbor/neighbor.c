@@ -14,7 +14,7 @@ void neighbor_init(neighbor *nb)
     nb->every = 1;
     nb->delay = 0;
     nb->check = 1;
-    nb->sort_every = 1000;
+    nb->sort = 1;
     nb->last_build = -1;
 }
 
@@ -273,6 +273,20 @@ void neighbor_sort_atoms(neighbor *nb, atoms *a)
     if (n < 2)
         return;
     make_bins(nb, a, n);
+    /* Within a bin, order by id: the result then depends only on which
+     * atoms a rank owns and where they are, not on the order they arrived
+     * in, so a run restarted from a checkpoint rebuilds exactly the same
+     * arrays, ghosts and lists (bins hold one to a few atoms). */
+    for (int b = 0; b < nb->nbins; b++) {
+        int *slot = nb->binatom + nb->binstart[b];
+        int len = nb->binstart[b + 1] - nb->binstart[b];
+        for (int p = 1; p < len; p++) {
+            int v = slot[p], q = p;
+            for (; q > 0 && a->id[slot[q - 1]] > a->id[v]; q--)
+                slot[q] = slot[q - 1];
+            slot[q] = v;
+        }
+    }
     /* binatom is now the permutation: new slot k holds old atom binatom[k].
      * Apply it array by array through a scratch buffer. */
     size_t maxw = 6 * sizeof(double);

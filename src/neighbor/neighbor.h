@@ -28,7 +28,7 @@ typedef struct neighbor {
     /* settings */
     double skin;                 /* A                                        */
     int every, delay, check;
-    int sort_every;              /* spatial sort period in steps; 0 never    */
+    int sort;                    /* sort owned atoms at every rebuild        */
     /* cutoffs: potential cutoffs per type pair, [(nt+1)^2] */
     int ntypes;
     double *cutsq;               /* force cutoff^2 (A^2)                     */
@@ -64,7 +64,8 @@ void neighbor_build(neighbor *nb, const atoms *a, const box *b, int64_t step);
  * the last build is an error (interactions may have been missed); a
  * minimiser's line search may move atoms that far and just rebuilds. */
 int neighbor_decide(neighbor *nb, const atoms *a, const box *b, int64_t step, int strict);
-/* Reorder owned atoms along a bin grid for cache locality (no ghosts). */
+/* Reorder owned atoms along a bin grid for cache locality (no ghosts),
+ * by (bin, id): the order does not depend on the order before. */
 void neighbor_sort_atoms(neighbor *nb, atoms *a);
 
 #endif

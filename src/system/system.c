@@ -57,8 +57,10 @@ void md_reneighbor(md *s)
     }
     decomp_migrate(&s->dc, &s->atoms, &s->box);
     timers_stamp(&s->tm, TIMER_COMM);
-    if (s->nb.sort_every > 0 &&
-        (s->nb.last_build < 0 || s->step / s->nb.sort_every != s->nb.last_build / s->nb.sort_every))
+    /* Sorting at every rebuild keeps memory access local and makes the
+     * state after a rebuild a function of the atoms alone (exact restarts,
+     * docs/checkpoints.md); it costs one pass over the owned atoms. */
+    if (s->nb.sort)
         neighbor_sort_atoms(&s->nb, &s->atoms);
     timers_stamp(&s->tm, TIMER_NEIGH);
     halo_build(&s->halo, &s->atoms, &s->box, &s->dc, s->nb.cutneigh_max);
@@ -115,14 +117,15 @@ void md_setup(md *s, int want_energy)
     s->ready = 1;
 }
 
-void md_refresh(md *s, int strict)
+int md_refresh(md *s, int strict)
 {
     if (neighbor_decide(&s->nb, &s->atoms, &s->box, s->step, strict)) {
         md_reneighbor(s);
-    } else {
-        halo_forward_x(&s->halo, &s->atoms, &s->box);
-        timers_stamp(&s->tm, TIMER_COMM);
+        return 1;
     }
+    halo_forward_x(&s->halo, &s->atoms, &s->box);
+    timers_stamp(&s->tm, TIMER_COMM);
+    return 0;
 }
 
 void md_change_box(md *s, const box *nb)

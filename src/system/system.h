@@ -49,8 +49,9 @@ void md_force(md *s, int want_energy);
 void md_setup(md *s, int want_energy);
 /* After owned atoms moved: re-neighbour if they moved far enough, else
  * refresh the ghosts' positions (collective). `strict` as in
- * neighbor_decide(): dynamics stops on a blown-up step, minimisers do not. */
-void md_refresh(md *s, int strict);
+ * neighbor_decide(): dynamics stops on a blown-up step, minimisers do not.
+ * Returns 1 if it re-neighboured. */
+int md_refresh(md *s, int strict);
 /* Replace the box, mapping owned atoms affinely (same fractional
  * coordinates); ghosts follow at the next md_refresh(). Velocities are not
  * touched. Collective only in that every rank must call it. */

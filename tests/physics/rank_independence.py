@@ -8,7 +8,7 @@ Summation order differs between rank counts, so results agree to round-off
 migration bug (a missing ghost, a lost atom) breaks them by many orders.
 Velocities created by `velocity create` must be identical bit for bit.
 Runs the orthogonal and triclinic liquids and the slab non-periodic in z
-(atoms re-sorted spatially every 20 steps), with velocities
+(atoms re-sorted spatially at every rebuild), with velocities
 re-created by the counter-based generator (rank-independent by design).
 """
 import os
@@ -34,7 +34,7 @@ timestep 2 fs
 read_data {mt.DATA}/{data}
 potential eam/fs CuZr_mm.eam.fs Cu Zr
 neighbor skin 1.0 A every 1 check yes
-sort every 20
+sort yes
 velocity create 1500 K seed 91
 write_data start.data
 thermo every 10 file thermo.csv

@@ -93,7 +93,7 @@ static void check(const char *label, enum eam_style style, int nargs, const char
         s.atoms.mass[t] = tab.mass[t];
     s.pot = calloc(1, sizeof *s.pot);
     eam_setup(s.pot, style, &tab);
-    s.nb.sort_every = 0; /* keep atom order fixed while probing */
+    s.nb.sort = 0; /* keep atom order fixed while probing */
 
     md_setup(&s, 1);
     double fsq = 0;

@@ -1,0 +1,570 @@
+/* Checkpoints, restarts, scheduler signals and wall time (restart.h;
+ * docs/checkpoints.md).
+ *
+ *   checkpoint every N [file PREFIX] [keep K] [walltime T]
+ *   write_checkpoint [FILE]
+ *   restart PREFIX|FILE [optional]
+ *   progress every T | progress off                                       */
+#include "deck/restart.h"
+#include "core/error.h"
+#include "core/signals.h"
+#include "integrate/verlet.h"
+#include "io/checkpoint.h"
+#include "io/funnel.h"
+#include "parallel/parallel.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Steps a checkpoint may wait for a natural rebuild before one is forced. */
+#define CKPT_MAX_DEFER 100
+
+typedef struct restart_state {
+    /* settings */
+    int every;                 /* steps between checkpoints; 0 none        */
+    char prefix[1024];         /* files PREFIX.NNNNNN.h5                   */
+    int keep;                  /* checkpoints kept; 0 all                  */
+    double walltime;           /* s after start to stop; 0 none            */
+    double wall_start;
+    double progress_every;     /* s between progress lines; 0 none         */
+    /* bookkeeping */
+    int64_t seq;               /* checkpoints written so far               */
+    int64_t next_due;          /* step from which a periodic one is due    */
+    int64_t due_since;         /* run step n when it fell due; -1 none     */
+    int64_t stop_since;        /* run step n when a stop was agreed; -1    */
+    char last_path[1100];
+    /* position */
+    int64_t ncmd;              /* current command's index                  */
+    int stage;                 /* runs begun by the current command        */
+    int64_t run_steps;         /* the current run                          */
+    double run_t0;             /* ps                                       */
+    textbuf commands;          /* every command so far, one a line          */
+    /* replay of a checkpoint */
+    ckpt_file *ck;
+    ckpt_position target;
+    char *stored;              /* the checkpoint's command lines (copy)    */
+    int system_loaded;
+    int resume;                /* the target's run still to resume         */
+} restart_state;
+
+void restart_init(deck *dk)
+{
+    restart_state *rs = mg_calloc(1, sizeof *rs);
+    rs->keep = 3;
+    rs->due_since = rs->stop_since = -1;
+    rs->progress_every = 60.0;
+    rs->wall_start = par_wtime();
+    rs->ncmd = -1;
+    dk->rs = rs;
+    signals_install();
+}
+
+void restart_free(deck *dk)
+{
+    restart_state *rs = dk->rs;
+    if (!rs)
+        return;
+    ckpt_close(rs->ck);
+    free(rs->stored);
+    tb_free(&rs->commands);
+    free(rs);
+    dk->rs = NULL;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static void default_prefix(deck *dk)
+{
+    restart_state *rs = dk->rs;
+    if (rs->prefix[0])
+        return;
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s", dk->path[0] ? dk->path : "mgmd");
+    snprintf(rs->prefix, sizeof rs->prefix, "%s.ckpt", basename(tmp));
+}
+
+/* mkdir -p of the folder part of path (rank 0). */
+static void make_parent(const char *path)
+{
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0777);
+            *p = '/';
+        }
+}
+
+static char *cmdline_vars(const deck *dk)
+{
+    textbuf t = {NULL, 0, 0};
+    tb_printf(&t, "%s", "");
+    for (int k = 0; k < dk->nvars; k++)
+        if (dk->vars[k].from_command_line)
+            tb_printf(&t, "%s=%s\n", dk->vars[k].name, dk->vars[k].value);
+    return t.s;
+}
+
+static void write_at(deck *dk, const char *explicit_path, ckpt_position pos)
+{
+    restart_state *rs = dk->rs;
+    md *s = dk->s;
+    if (!s->have_box)
+        deck_fail(dk, "no system to checkpoint yet");
+    default_prefix(dk);
+    rs->seq++;
+    char path[1100];
+    if (explicit_path)
+        snprintf(path, sizeof path, "%s", explicit_path);
+    else
+        snprintf(path, sizeof path, "%s.%06lld.h5", rs->prefix, (long long)rs->seq);
+    if (par_rank() == 0)
+        make_parent(path);
+    ckpt_meta m;
+    memset(&m, 0, sizeof m);
+    m.pos = pos;
+    m.seq = rs->seq;
+    m.deck_path = dk->path;
+    m.deck_dir = dk->dir;
+    m.deck_text = dk->text ? dk->text : "";
+    m.commands = rs->commands.s ? rs->commands.s : "";
+    m.cmdline_vars = cmdline_vars(dk);
+    double t0 = par_wtime();
+    ckpt_write(path, s, &dk->ens, dk->out, &m);
+    double took = par_wtime() - t0;
+    free(m.cmdline_vars);
+    snprintf(rs->last_path, sizeof rs->last_path, "%s", path);
+    if (par_rank() == 0) {
+        struct stat sb;
+        double mb = stat(path, &sb) == 0 ? (double)sb.st_size / 1e6 : 0.0;
+        printf("checkpoint: %s (step %lld, %.3g MB in %.3g s, %.3g MB/s)\n", path, (long long)s->step, mb, took,
+               took > 0 ? mb / took : 0.0);
+        /* Keep the newest `keep` of the numbered series. */
+        if (!explicit_path && rs->keep > 0 && rs->seq > rs->keep) {
+            char old[1100];
+            snprintf(old, sizeof old, "%s.%06lld.h5", rs->prefix, (long long)(rs->seq - rs->keep));
+            unlink(old);
+        }
+        fflush(stdout);
+    }
+}
+
+static _Noreturn void stop_and_exit(deck *dk, const char *why)
+{
+    restart_state *rs = dk->rs;
+    if (par_rank() == 0) {
+        printf("mgmd: stopped (%s) at step %lld after writing %s; exit code %d: run again with "
+               "'-restart %s' to continue\n",
+               why, (long long)dk->s->step, rs->last_path, MG_EXIT_RESUBMIT, rs->prefix);
+        fflush(stdout);
+    }
+    outputs_close(dk->out, dk->s);
+    par_finalize();
+    exit(MG_EXIT_RESUBMIT);
+}
+
+/* Every rank's signal flag and wall clock, combined (one reduction). */
+static int agreed_stop(restart_state *rs)
+{
+    int level = signals_pending();
+    if (rs->walltime > 0 && par_wtime() - rs->wall_start > rs->walltime && level < SIG_SOON)
+        level = SIG_SOON;
+    return par_max_int(level);
+}
+
+static const char *stop_reason(restart_state *rs)
+{
+    return signals_pending() ? signals_name() : "wall-time limit of the checkpoint command";
+}
+
+/* run_control.after_step: checkpoints and stops within a run. */
+static int after_step(void *ctx, md *s, int64_t n, int64_t nsteps, int rebuilt)
+{
+    deck *dk = ctx;
+    restart_state *rs = dk->rs;
+    int level = agreed_stop(rs);
+    if (level && rs->stop_since < 0)
+        rs->stop_since = n;
+    if (rs->every > 0 && s->step >= rs->next_due && rs->due_since < 0)
+        rs->due_since = n;
+    int want = level || rs->due_since >= 0;
+    if (!want)
+        return 0;
+    /* Only right after a rebuild is the state one a restart reproduces
+     * exactly; wait for one a little, then make one. SIGTERM waits not. */
+    int64_t waited = n - (level ? rs->stop_since : rs->due_since);
+    if (!rebuilt && level != SIG_NOW && waited < CKPT_MAX_DEFER)
+        return 0;
+    if (!rebuilt) {
+        md_reneighbor(s);
+        md_force(s, 1);
+    }
+    ckpt_position pos = {rs->ncmd, dk->line, rs->stage - 1, n, nsteps, rs->run_t0};
+    write_at(dk, NULL, pos);
+    rs->due_since = -1;
+    if (rs->every > 0)
+        rs->next_due = (s->step / rs->every + 1) * rs->every;
+    if (level)
+        stop_and_exit(dk, stop_reason(rs));
+    return 0;
+}
+
+void deck_dynamics(deck *dk, int64_t nsteps)
+{
+    restart_state *rs = dk->rs;
+    md *s = dk->s;
+    int stage = rs->stage++;
+    run_control rc;
+    memset(&rc, 0, sizeof rc);
+    if (rs->resume) {
+        if (stage < rs->target.stage)
+            return; /* finished before the checkpoint */
+        if (nsteps != rs->target.run_steps)
+            deck_fail(dk, "restart: this run has %lld steps, but the checkpoint's had %lld (time step or "
+                      "schedule changed?)", (long long)nsteps, (long long)rs->target.run_steps);
+        rc.resume = rs->target.done;
+        rc.resumed = 1;
+        rc.t0 = rs->target.run_t0;
+        rs->resume = 0;
+    }
+    rs->run_steps = nsteps;
+    rs->run_t0 = rc.resumed ? rc.t0 : s->time;
+    if (rs->every > 0 && rs->next_due <= 0)
+        rs->next_due = (s->step / rs->every + 1) * rs->every;
+    rc.after_step = after_step;
+    rc.ctx = dk;
+    rc.progress_every = rs->progress_every;
+    run_dynamics(s, dk->out, &dk->ens, nsteps, &rc);
+}
+
+/* ---- replay -------------------------------------------------------------- */
+
+/* Line k (0-based) of the checkpoint's command record, or NULL. */
+static const char *stored_line(const restart_state *rs, int64_t k, size_t *len)
+{
+    const char *p = rs->stored;
+    for (int64_t i = 0; p && *p && i < k; i++) {
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    if (!p || !*p)
+        return NULL;
+    const char *e = strchr(p, '\n');
+    *len = e ? (size_t)(e - p) : strlen(p);
+    return p;
+}
+
+int restart_before_command(deck *dk, const deck_command *c)
+{
+    restart_state *rs = dk->rs;
+    if (c->fn == cmd_restart)
+        return 1; /* not part of the position */
+    rs->ncmd++;
+    rs->stage = 0;
+    tb_printf(&rs->commands, "%s\n", dk->expanded);
+    if (!rs->ck)
+        return 1;
+    /* Replaying: the commands up to the checkpoint must be those it ran. */
+    size_t len = 0;
+    const char *was = stored_line(rs, rs->ncmd, &len);
+    if (was && (len != strlen(dk->expanded) || strncmp(was, dk->expanded, len) != 0))
+        deck_fail(dk, "restart: this command differs from the one the checkpoint's run executed here ('%.*s'); "
+                  "the deck must be the same up to line %d, where the checkpoint was taken",
+                  (int)len, was, rs->target.line);
+    if (rs->ncmd < rs->target.command) {
+        dk->replaying = 1;
+        if (c->kind == CMD_SETTING)
+            return 1;
+        if (c->kind == CMD_CREATE && !rs->system_loaded) {
+            ckpt_load_system(rs->ck, dk->s);
+            rs->system_loaded = 1;
+        }
+        return 0;
+    }
+    /* The checkpoint's command: the whole state, then carry on. */
+    dk->replaying = 0;
+    ckpt_load_state(rs->ck, dk->s, &dk->ens, dk->out);
+    if (par_rank() == 0) {
+        printf("restart: state of step %lld (%.6g ps) loaded from %s\n", (long long)dk->s->step, dk->s->time,
+               rs->last_path);
+        fflush(stdout);
+    }
+    rs->resume = rs->target.done >= 0;
+    rs->seq = ckpt_meta_of(rs->ck)->seq;
+    if (rs->every > 0)
+        rs->next_due = (dk->s->step / rs->every + 1) * rs->every;
+    ckpt_close(rs->ck);
+    rs->ck = NULL;
+    return 1;
+}
+
+void restart_after_command(deck *dk)
+{
+    restart_state *rs = dk->rs;
+    if (rs->ck)
+        return;
+    if (!dk->s->have_box)
+        return;
+    int level = agreed_stop(rs);
+    if (!level)
+        return;
+    ckpt_position pos = {rs->ncmd + 1, dk->line, 0, -1, 0, 0.0};
+    write_at(dk, NULL, pos);
+    stop_and_exit(dk, stop_reason(rs));
+}
+
+void restart_end_of_deck(deck *dk)
+{
+    restart_state *rs = dk->rs;
+    if (rs->ck)
+        mg_fail_all("restart: the deck ended before command %lld (line %d), where the checkpoint was taken: "
+                    "is this the deck that wrote it?", (long long)rs->target.command + 1, rs->target.line);
+}
+
+/* ---- finding a checkpoint -------------------------------------------------- */
+
+typedef struct cand {
+    int64_t seq;
+    char path[1100];
+} cand;
+
+static int by_seq_desc(const void *a, const void *b)
+{
+    int64_t x = ((const cand *)a)->seq, y = ((const cand *)b)->seq;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Numbered checkpoints PREFIX.NNNNNN.h5, newest first (rank 0 lists). */
+static int list_series(const char *prefix, cand **out)
+{
+    char dirbuf[1024], basebuf[1024];
+    snprintf(dirbuf, sizeof dirbuf, "%s", prefix);
+    snprintf(basebuf, sizeof basebuf, "%s", prefix);
+    const char *dir = dirname(dirbuf), *base = basename(basebuf);
+    int n = 0, cap = 0;
+    cand *c = NULL;
+    if (par_rank() == 0) {
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        size_t bl = strlen(base);
+        while (d && (e = readdir(d))) {
+            const char *nm = e->d_name;
+            if (strncmp(nm, base, bl) != 0 || nm[bl] != '.')
+                continue;
+            char *end;
+            long long q = strtoll(nm + bl + 1, &end, 10);
+            if (end == nm + bl + 1 || strcmp(end, ".h5") != 0)
+                continue;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                c = mg_realloc(c, (size_t)cap * sizeof *c);
+            }
+            c[n].seq = q;
+            snprintf(c[n].path, sizeof c[n].path, "%s/%s", dir, nm);
+            n++;
+        }
+        if (d)
+            closedir(d);
+        if (n > 1)
+            qsort(c, (size_t)n, sizeof *c, by_seq_desc);
+    }
+    par_bcast_ints(&n, 1, 0);
+    if (par_rank() != 0 && n > 0)
+        c = mg_malloc((size_t)n * sizeof *c);
+    if (n > 0)
+        par_bcast_bytes(c, (size_t)n * sizeof *c, 0);
+    *out = c;
+    return n;
+}
+
+int restart_from(deck *dk, const char *prefix, int optional)
+{
+    restart_state *rs = dk->rs;
+    if (rs->ck || rs->ncmd >= 0)
+        mg_fail_all("restart: only once, and before any other command");
+    char why[1400];
+    ckpt_file *f = NULL;
+    struct stat sb;
+    int is_file = 0;
+    if (par_rank() == 0)
+        is_file = stat(prefix, &sb) == 0 && S_ISREG(sb.st_mode);
+    par_bcast_ints(&is_file, 1, 0);
+    if (is_file) {
+        f = ckpt_open(prefix, why, sizeof why);
+        if (!f)
+            mg_fail_all("restart: %s", why);
+        snprintf(rs->last_path, sizeof rs->last_path, "%s", prefix);
+        char tmp[1024];
+        snprintf(tmp, sizeof tmp, "%s", prefix);
+        /* Continue the numbered series the file belongs to. */
+        char *dot = strrchr(tmp, '.');
+        if (dot && !strcmp(dot, ".h5")) {
+            *dot = '\0';
+            dot = strrchr(tmp, '.');
+            if (dot) {
+                *dot = '\0';
+                snprintf(rs->prefix, sizeof rs->prefix, "%s", tmp);
+            }
+        }
+    } else {
+        cand *c = NULL;
+        int n = list_series(prefix, &c);
+        for (int k = 0; k < n && !f; k++) {
+            f = ckpt_open(c[k].path, why, sizeof why);
+            if (!f)
+                mg_warn("restart: skipping %s", why);
+            else
+                snprintf(rs->last_path, sizeof rs->last_path, "%s", c[k].path);
+        }
+        free(c);
+        if (!f) {
+            if (optional)
+                return 0;
+            mg_fail_all("restart: no usable checkpoint %s.NNNNNN.h5%s", prefix,
+                        n ? " (all damaged: see the warnings above)" : "");
+        }
+        snprintf(rs->prefix, sizeof rs->prefix, "%s", prefix);
+    }
+    rs->ck = f;
+    const ckpt_meta *m = ckpt_meta_of(f);
+    rs->target = m->pos;
+    rs->stored = strdup(m->commands);
+    /* -var values of the run that wrote it, unless given again now. */
+    const char *p = m->cmdline_vars;
+    while (p && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t l = nl ? (size_t)(nl - p) : strlen(p);
+        char line[1200];
+        snprintf(line, sizeof line, "%.*s", (int)l, p);
+        char *eq = strchr(line, '=');
+        if (eq) {
+            *eq = '\0';
+            int given = 0;
+            for (int k = 0; k < dk->nvars; k++)
+                given |= !strcmp(dk->vars[k].name, line) && dk->vars[k].from_command_line;
+            if (!given)
+                deck_set_var(dk, line, eq + 1, 1);
+        }
+        p = nl ? nl + 1 : p + l;
+    }
+    if (m->nranks != par_size() && par_rank() == 0)
+        printf("restart: the checkpoint was written on %d rank%s, this run has %d: results agree to round-off, "
+               "not bitwise\n", m->nranks, m->nranks > 1 ? "s" : "", par_size());
+    if (par_rank() == 0) {
+        printf("restart: from %s (checkpoint %lld), resuming at line %d of %s\n", rs->last_path, (long long)m->seq,
+               m->pos.line, m->deck_path);
+        fflush(stdout);
+    }
+    return 1;
+}
+
+const char *restart_deck_text(const deck *dk, const char **path, const char **dir)
+{
+    const restart_state *rs = dk->rs;
+    if (!rs->ck)
+        return NULL;
+    const ckpt_meta *m = ckpt_meta_of(rs->ck);
+    *path = m->deck_path;
+    *dir = m->deck_dir;
+    return m->deck_text;
+}
+
+/* ---- commands ------------------------------------------------------------ */
+
+/* Wall time: seconds, "N s|min|h", or H:MM:SS. */
+static double wall_seconds(deck *dk, int *i)
+{
+    const char *w = deck_word(dk, i, "wall time (H:MM:SS or N s|min|h)");
+    int h, m, sec;
+    char tail;
+    if (sscanf(w, "%d:%d:%d%c", &h, &m, &sec, &tail) == 3 && h >= 0 && m >= 0 && sec >= 0)
+        return h * 3600.0 + m * 60.0 + sec;
+    char *end;
+    double v = strtod(w, &end);
+    if (*end || end == w || !(v > 0))
+        deck_fail(dk, "%s: wall time must be H:MM:SS or a positive number with s, min or h, got '%s'", dk->args[0],
+                  w);
+    double f = 1.0;
+    if (*i < dk->nargs) {
+        const char *u = dk->args[*i];
+        if (!strcmp(u, "s")) f = 1.0, (*i)++;
+        else if (!strcmp(u, "min")) f = 60.0, (*i)++;
+        else if (!strcmp(u, "h")) f = 3600.0, (*i)++;
+    }
+    return v * f;
+}
+
+void cmd_checkpoint(deck *dk)
+{
+    restart_state *rs = dk->rs;
+    int i = 1;
+    while (i < dk->nargs) {
+        const char *k = deck_word(dk, &i, "keyword");
+        if (!strcmp(k, "every"))
+            rs->every = (int)deck_int(dk, &i, "checkpoint interval (steps, 0 = none)", 0, 1000000000);
+        else if (!strcmp(k, "file")) {
+            const char *p = deck_word(dk, &i, "file prefix");
+            if (strlen(p) > 900)
+                deck_fail(dk, "checkpoint: file prefix too long");
+            snprintf(rs->prefix, sizeof rs->prefix, "%s", p);
+        } else if (!strcmp(k, "keep"))
+            rs->keep = (int)deck_int(dk, &i, "checkpoints kept (0 = all)", 0, 1000000);
+        else if (!strcmp(k, "walltime"))
+            rs->walltime = wall_seconds(dk, &i);
+        else
+            deck_fail(dk, "checkpoint: unknown keyword '%s' (expected every, file, keep, walltime)", k);
+    }
+    rs->next_due = 0;
+    rs->due_since = -1;
+}
+
+void cmd_write_checkpoint(deck *dk)
+{
+    int i = 1;
+    const char *path = i < dk->nargs ? deck_word(dk, &i, "file") : NULL;
+    deck_done(dk, i);
+    ckpt_position pos = {dk->rs->ncmd + 1, dk->line, 0, -1, 0, 0.0};
+    write_at(dk, path, pos);
+}
+
+void cmd_restart(deck *dk)
+{
+    int i = 1;
+    const char *prefix = deck_word(dk, &i, "checkpoint file or prefix");
+    int optional = 0;
+    if (i < dk->nargs) {
+        const char *w = deck_word(dk, &i, "'optional'");
+        if (strcmp(w, "optional") != 0)
+            deck_fail(dk, "restart: expected 'optional' after the prefix, got '%s'", w);
+        optional = 1;
+    }
+    deck_done(dk, i);
+    if (dk->rs->ck)
+        return; /* -restart on the command line wins */
+    if (dk->rs->ncmd >= 0)
+        deck_fail(dk, "restart must come before every other command (it replays the deck up to its checkpoint)");
+    if (!restart_from(dk, prefix, optional) && par_rank() == 0) {
+        printf("restart: no checkpoint %s.NNNNNN.h5 yet: starting from the beginning\n", prefix);
+        fflush(stdout);
+    }
+}
+
+void cmd_progress(deck *dk)
+{
+    int i = 1;
+    const char *k = deck_word(dk, &i, "'every' or 'off'");
+    if (!strcmp(k, "off"))
+        dk->rs->progress_every = 0;
+    else if (!strcmp(k, "every"))
+        dk->rs->progress_every = wall_seconds(dk, &i);
+    else
+        deck_fail(dk, "progress: expected 'every T' (wall time, e.g. 60 s) or 'off', got '%s'", k);
+    deck_done(dk, i);
+}

@@ -1,0 +1,909 @@
+/* HDF5 checkpoints (layout: docs/checkpoints.md).
+ *
+ * Per-atom datasets are contiguous arrays written collectively: rank r
+ * writes rows [offset_r, offset_r + nlocal_r), offsets from a prefix sum.
+ * Everything small (box, ensemble, deck, outputs) is written as attributes
+ * or as datasets that rank 0 fills while the others select nothing; HDF5
+ * requires every rank to make the same metadata calls with the same values.
+ *
+ * HDF5 glue is the one place besides parallel.c that names MPI: parallel
+ * HDF5 needs the communicator (MPI_COMM_WORLD, as par_* use) at file open. */
+#include "io/checkpoint.h"
+#include "core/error.h"
+#include "parallel/parallel.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hdf5.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ckpt_state {
+    hid_t group;
+    int writing;
+};
+
+struct ckpt_file {
+    hid_t file;
+    char path[1024];
+    ckpt_meta meta;
+    int64_t natoms;
+};
+
+/* ---- checksums --------------------------------------------------------- */
+
+static uint64_t mix64(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Checksum of rows [row0, row0+n) of rowbytes each: a sum over rows of a
+ * hash of (global row, bytes), so any split over ranks gives the same total.
+ * The halves are summed separately to stay within int64 reductions. */
+static void checksum_rows(const void *data, int64_t row0, int64_t n, size_t rowbytes, int64_t out[2])
+{
+    int64_t lo = 0, hi = 0;
+    const unsigned char *p = data;
+    for (int64_t r = 0; r < n; r++) {
+        uint64_t h = 1469598103934665603ull ^ (uint64_t)(row0 + r);
+        for (size_t b = 0; b < rowbytes; b++)
+            h = (h ^ p[(size_t)r * rowbytes + b]) * 1099511628211ull;
+        h = mix64(h);
+        lo += (int64_t)(h & 0xffffffffu);
+        hi += (int64_t)(h >> 32);
+    }
+    out[0] = par_sum_i64(lo);
+    out[1] = par_sum_i64(hi);
+}
+
+/* ---- small helpers: attributes and rank-0 datasets ---------------------- */
+
+static void attr_write(hid_t obj, const char *name, hid_t type, const void *v, hsize_t n)
+{
+    hid_t sp = n == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, NULL);
+    hid_t a = H5Acreate2(obj, name, type, sp, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0 || H5Awrite(a, type, v) < 0)
+        mg_fail_all("checkpoint: cannot write attribute %s", name);
+    H5Aclose(a);
+    H5Sclose(sp);
+}
+
+static void attr_i64(hid_t o, const char *n, int64_t v) { attr_write(o, n, H5T_NATIVE_INT64, &v, 1); }
+static void attr_dbl(hid_t o, const char *n, double v) { attr_write(o, n, H5T_NATIVE_DOUBLE, &v, 1); }
+static void attr_dbls(hid_t o, const char *n, const double *v, int k) { attr_write(o, n, H5T_NATIVE_DOUBLE, v, (hsize_t)k); }
+static void attr_ints(hid_t o, const char *n, const int *v, int k) { attr_write(o, n, H5T_NATIVE_INT, v, (hsize_t)k); }
+
+static void attr_str(hid_t obj, const char *name, const char *v)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, strlen(v) + 1);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0 || H5Awrite(a, t, v) < 0)
+        mg_fail_all("checkpoint: cannot write attribute %s", name);
+    H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
+}
+
+static int attr_read(hid_t obj, const char *name, hid_t type, void *v, hsize_t n)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return -1;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t sp = H5Aget_space(a);
+    hssize_t np = H5Sget_simple_extent_npoints(sp);
+    int rc = (a >= 0 && np == (hssize_t)n && H5Aread(a, type, v) >= 0) ? 0 : -1;
+    H5Sclose(sp);
+    H5Aclose(a);
+    return rc;
+}
+
+/* String attribute, malloc'd; NULL if missing. */
+static char *attr_get_str(hid_t obj, const char *name)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return NULL;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t t = H5Aget_type(a);
+    if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) > 0) {
+        H5Tclose(t);
+        H5Aclose(a);
+        return NULL;
+    }
+    size_t len = H5Tget_size(t);
+    char *s = mg_calloc(len + 1, 1);
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, len);
+    H5Aread(a, mt, s);
+    H5Tclose(mt);
+    H5Tclose(t);
+    H5Aclose(a);
+    return s;
+}
+
+/* Dataset of n elements filled by rank 0 (same values on every rank).
+ * Strings go in as fixed-length text (h5dump shows them as written). */
+static void small_write(hid_t loc, const char *name, hid_t type, const void *v, hsize_t n, hid_t xfer)
+{
+    hsize_t dim = n > 0 ? n : 1;
+    hid_t sp = H5Screate_simple(1, &dim, NULL);
+    hid_t d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (d < 0)
+        mg_fail_all("checkpoint: cannot create dataset %s", name);
+    hid_t ms = H5Screate_simple(1, &dim, NULL);
+    if (par_rank() != 0 || n == 0) {
+        H5Sselect_none(ms);
+        H5Sselect_none(sp);
+    }
+    static const char zero[64];
+    if (H5Dwrite(d, type, ms, sp, xfer, n > 0 ? v : (const void *)zero) < 0)
+        mg_fail_all("checkpoint: cannot write dataset %s", name);
+    H5Sclose(ms);
+    H5Sclose(sp);
+    H5Dclose(d);
+}
+
+static void text_write(hid_t loc, const char *name, const char *text, hid_t xfer)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, strlen(text) + 1);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t d = H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (d < 0)
+        mg_fail_all("checkpoint: cannot create dataset %s", name);
+    hid_t ms = H5Screate(H5S_SCALAR);
+    if (par_rank() != 0) {
+        H5Sselect_none(ms);
+        H5Sselect_none(sp);
+    }
+    if (H5Dwrite(d, t, ms, sp, xfer, text) < 0)
+        mg_fail_all("checkpoint: cannot write dataset %s", name);
+    H5Sclose(ms);
+    H5Sclose(sp);
+    H5Dclose(d);
+    H5Tclose(t);
+}
+
+static char *text_read(hid_t loc, const char *name)
+{
+    if (H5Lexists(loc, name, H5P_DEFAULT) <= 0)
+        return NULL;
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+    hid_t t = H5Dget_type(d);
+    size_t len = H5Tget_size(t);
+    char *s = mg_calloc(len + 1, 1);
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, len);
+    int ok = H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, s) >= 0;
+    H5Tclose(mt);
+    H5Tclose(t);
+    H5Dclose(d);
+    if (!ok) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* ---- per-atom arrays ----------------------------------------------------- */
+
+typedef struct slab {
+    int64_t natoms, offset, n; /* global rows, this rank's first row and count */
+    hid_t xfer;
+} slab;
+
+/* Write rows of `width` elements of `type` (this rank's n rows at offset). */
+static void atoms_write_array(hid_t g, const char *name, hid_t type, const void *data, int width, const slab *sl,
+                              const char *unit)
+{
+    hsize_t dims[2] = {(hsize_t)sl->natoms, (hsize_t)width};
+    hid_t fs = H5Screate_simple(width > 1 ? 2 : 1, dims, NULL);
+    hid_t d = H5Dcreate2(g, name, type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (d < 0)
+        mg_fail_all("checkpoint: cannot create dataset atoms/%s", name);
+    hsize_t start[2] = {(hsize_t)sl->offset, 0}, count[2] = {(hsize_t)sl->n, (hsize_t)width};
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    hid_t ms = H5Screate_simple(width > 1 ? 2 : 1, count, NULL);
+    if (sl->n == 0) {
+        H5Sselect_none(fs);
+        H5Sselect_none(ms);
+    }
+    size_t esz = H5Tget_size(type);
+    static const char dummy[8];
+    if (H5Dwrite(d, type, ms, fs, sl->xfer, sl->n ? data : (const void *)dummy) < 0)
+        mg_fail_all("checkpoint: writing atoms/%s failed", name);
+    int64_t sum[2];
+    checksum_rows(data, sl->offset, sl->n, esz * (size_t)width, sum);
+    attr_write(d, "checksum", H5T_NATIVE_INT64, sum, 2);
+    if (unit)
+        attr_str(d, "unit", unit);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    H5Dclose(d);
+}
+
+/* Read rows [offset, offset+n) into data; verify the checksum (collective).
+ * Returns 0, or -1 with why filled. */
+static int atoms_read_array(hid_t g, const char *name, hid_t type, void *data, int width, const slab *sl, char *why,
+                            size_t whylen)
+{
+    int bad = 0;
+    hid_t d = -1, fs = -1, ms = -1;
+    if (H5Lexists(g, name, H5P_DEFAULT) <= 0) {
+        snprintf(why, whylen, "dataset atoms/%s is missing", name);
+        return -1;
+    }
+    d = H5Dopen2(g, name, H5P_DEFAULT);
+    fs = H5Dget_space(d);
+    hsize_t dims[2] = {0, 1};
+    int rank = H5Sget_simple_extent_ndims(fs);
+    H5Sget_simple_extent_dims(fs, dims, NULL);
+    if ((int64_t)dims[0] != sl->natoms || (rank == 2 ? (int)dims[1] : 1) != width) {
+        snprintf(why, whylen, "dataset atoms/%s has shape %llux%llu, expected %lldx%d", name,
+                 (unsigned long long)dims[0], (unsigned long long)(rank == 2 ? dims[1] : 1), (long long)sl->natoms,
+                 width);
+        H5Sclose(fs);
+        H5Dclose(d);
+        return -1;
+    }
+    hsize_t start[2] = {(hsize_t)sl->offset, 0}, count[2] = {(hsize_t)sl->n, (hsize_t)width};
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    ms = H5Screate_simple(rank, count, NULL);
+    if (sl->n == 0) {
+        H5Sselect_none(fs);
+        H5Sselect_none(ms);
+    }
+    char dummy[8];
+    bad = H5Dread(d, type, ms, fs, sl->xfer, sl->n ? data : (void *)dummy) < 0;
+    bad = par_max_int(bad);
+    int64_t want[2] = {0, 0}, got[2];
+    if (!bad) {
+        checksum_rows(data, sl->offset, sl->n, H5Tget_size(type) * (size_t)width, got);
+        if (attr_read(d, "checksum", H5T_NATIVE_INT64, want, 2) != 0 || want[0] != got[0] || want[1] != got[1])
+            bad = 2;
+    }
+    H5Sclose(ms);
+    H5Sclose(fs);
+    H5Dclose(d);
+    if (bad)
+        snprintf(why, whylen, bad == 2 ? "dataset atoms/%s fails its checksum (the file is damaged)"
+                                       : "dataset atoms/%s cannot be read (the file is truncated or damaged)",
+                 name);
+    return bad ? -1 : 0;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static void write_ensemble(hid_t f, const ensemble *e)
+{
+    hid_t g = H5Gcreate2(f, "ensemble", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    attr_str(g, "kind", ensemble_name(e));
+    int ints[4] = {(int)e->kind, e->nchain, (int)e->couple, e->pchain};
+    attr_ints(g, "kind_chain_couple_pchain", ints, 4);
+    attr_ints(g, "paxis", e->paxis, 3);
+    attr_i64(g, "seed", (int64_t)e->seed);
+    attr_dbl(g, "t_start", e->t_start);
+    attr_dbl(g, "t_stop", e->t_stop);
+    attr_dbl(g, "tdamp", e->tdamp);
+    attr_dbls(g, "eta", e->eta, NH_MAX_CHAIN);
+    attr_dbls(g, "eta_dot", e->eta_dot, NH_MAX_CHAIN);
+    attr_dbl(g, "reservoir", e->reservoir);
+    attr_dbl(g, "t_target", e->t_target);
+    attr_dbl(g, "p_start", e->p_start);
+    attr_dbl(g, "p_stop", e->p_stop);
+    attr_dbl(g, "pdamp", e->pdamp);
+    attr_dbls(g, "omega_dot", e->omega_dot, 6);
+    attr_dbls(g, "etap", e->etap, NH_MAX_CHAIN);
+    attr_dbls(g, "etap_dot", e->etap_dot, NH_MAX_CHAIN);
+    attr_dbl(g, "p_target", e->p_target);
+    attr_dbl(g, "mtk_term2", e->mtk_term2);
+    attr_str(g, "units", "temperatures K, times ps, pressures bar, eta dimensionless, eta_dot and omega_dot 1/ps, "
+                         "reservoir eV");
+    H5Gclose(g);
+}
+
+static int read_ensemble(hid_t f, ensemble *e)
+{
+    hid_t g = H5Gopen2(f, "ensemble", H5P_DEFAULT);
+    if (g < 0)
+        return -1;
+    int ints[4];
+    int64_t seed;
+    int bad = attr_read(g, "kind_chain_couple_pchain", H5T_NATIVE_INT, ints, 4);
+    bad |= attr_read(g, "paxis", H5T_NATIVE_INT, e->paxis, 3);
+    bad |= attr_read(g, "seed", H5T_NATIVE_INT64, &seed, 1);
+    struct { const char *n; double *v; int k; } d[] = {
+        {"t_start", &e->t_start, 1}, {"t_stop", &e->t_stop, 1}, {"tdamp", &e->tdamp, 1},
+        {"eta", e->eta, NH_MAX_CHAIN}, {"eta_dot", e->eta_dot, NH_MAX_CHAIN}, {"reservoir", &e->reservoir, 1},
+        {"t_target", &e->t_target, 1}, {"p_start", &e->p_start, 1}, {"p_stop", &e->p_stop, 1},
+        {"pdamp", &e->pdamp, 1}, {"omega_dot", e->omega_dot, 6}, {"etap", e->etap, NH_MAX_CHAIN},
+        {"etap_dot", e->etap_dot, NH_MAX_CHAIN}, {"p_target", &e->p_target, 1}, {"mtk_term2", &e->mtk_term2, 1},
+    };
+    for (size_t k = 0; k < sizeof d / sizeof d[0]; k++)
+        bad |= attr_read(g, d[k].n, H5T_NATIVE_DOUBLE, d[k].v, (hsize_t)d[k].k);
+    H5Gclose(g);
+    if (bad)
+        return -1;
+    e->kind = (enum ensemble_kind)ints[0];
+    e->nchain = ints[1];
+    e->couple = (enum baro_couple)ints[2];
+    e->pchain = ints[3];
+    e->seed = (uint64_t)seed;
+    return 0;
+}
+
+static void write_outputs(hid_t f, md *s, outputs *o, hid_t xfer)
+{
+    hid_t g = H5Gcreate2(f, "outputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t t = H5Gcreate2(g, "thermo", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    attr_str(t, "path", o->thermo.path);
+    attr_i64(t, "bytes", thermo_position(&o->thermo));
+    attr_i64(t, "last_step", o->thermo.csv_last);
+    H5Gclose(t);
+    hid_t dg = H5Gcreate2(g, "dumps", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    for (int k = 0; k < o->ndump; k++) {
+        dump *d = &o->dumps[k];
+        hid_t h = H5Gcreate2(dg, d->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        attr_str(h, "path", d->path);
+        attr_str(h, "format", dump_format_name(d));
+        attr_i64(h, "position", dump_position(d));
+        attr_i64(h, "last_step", d->last_step);
+        H5Gclose(h);
+    }
+    H5Gclose(dg);
+    hid_t og = H5Gcreate2(g, "observers", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    for (int k = 0; k < o->nobs; k++) {
+        observer *ob = o->obs[k];
+        hid_t h = H5Gcreate2(og, ob->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        attr_str(h, "kind", ob->ops->kind);
+        attr_i64(h, "last_step", ob->last_step);
+        if (ob->ops->save) {
+            struct ckpt_state c = {h, 1};
+            (void)xfer;
+            ob->ops->save(ob, &c);
+        }
+        H5Gclose(h);
+    }
+    H5Gclose(og);
+    H5Gclose(g);
+    (void)s;
+}
+
+static void write_file(const char *path, md *s, const ensemble *e, outputs *o, const ckpt_meta *m)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL);
+    /* Superblock v2 and later object headers carry metadata checksums. */
+    H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    if (f < 0)
+        mg_fail_all("checkpoint: cannot create %s", path);
+    hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
+
+    /* Root: what this is. */
+    attr_str(f, "format", CKPT_FORMAT);
+    attr_i64(f, "format_version", CKPT_VERSION);
+    attr_str(f, "creator", "mgmd " MGMD_VERSION " (git " MGMD_GIT_HASH ")");
+    attr_str(f, "units", "metal: lengths Angstrom, times ps, velocities Angstrom/ps, forces eV/Angstrom, "
+                         "energies eV, masses g/mol, temperatures K, pressures bar");
+    char when[64];
+    time_t now = time(NULL);
+    if (par_rank() == 0)
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+    par_bcast_bytes(when, sizeof when, 0);
+    attr_str(f, "created", when);
+    attr_i64(f, "sequence", m->seq);
+    attr_i64(f, "nranks", par_size());
+
+    /* The clock and the box. */
+    hid_t st = H5Gcreate2(f, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    attr_i64(st, "step", s->step);
+    attr_dbl(st, "time", s->time);
+    attr_dbl(st, "dt", s->dt);
+    attr_i64(st, "natoms", s->atoms.natoms);
+    attr_dbl(st, "bath_energy", s->bath_energy);
+    attr_ints(st, "procs", s->procs, 3);
+    attr_str(st, "units", "time ps, dt ps, bath_energy eV");
+    H5Gclose(st);
+    hid_t bx = H5Gcreate2(f, "box", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    attr_dbls(bx, "lo", s->box.lo, 3);
+    attr_dbls(bx, "hi", s->box.hi, 3);
+    double tilt[3] = {s->box.xy, s->box.xz, s->box.yz};
+    attr_dbls(bx, "tilt", tilt, 3);
+    int tri = s->box.triclinic;
+    attr_ints(bx, "triclinic", &tri, 1);
+    char bnd[4] = {s->box.boundary[0], s->box.boundary[1], s->box.boundary[2], '\0'};
+    attr_str(bx, "boundary", bnd);
+    attr_str(bx, "unit", "Angstrom (LAMMPS convention: tilt = xy xz yz)");
+    H5Gclose(bx);
+    hid_t ty = H5Gcreate2(f, "types", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int nt = s->atoms.ntypes;
+    attr_ints(ty, "ntypes", &nt, 1);
+    attr_dbls(ty, "mass", s->atoms.mass + 1, nt);
+    char elem[1024] = "";
+    for (int t = 1; t <= nt; t++) {
+        strcat(elem, s->atoms.element[t][0] ? s->atoms.element[t] : "-");
+        if (t < nt)
+            strcat(elem, " ");
+    }
+    attr_str(ty, "elements", elem);
+    attr_str(ty, "unit", "mass g/mol");
+    H5Gclose(ty);
+
+    /* Atoms, each rank its slab in its own order. */
+    atoms *a = &s->atoms;
+    slab sl = {a->natoms, par_exscan_i64(a->nlocal), a->nlocal, xfer};
+    hid_t ag = H5Gcreate2(f, "atoms", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    atoms_write_array(ag, "id", H5T_NATIVE_INT64, a->id, 1, &sl, NULL);
+    atoms_write_array(ag, "type", H5T_NATIVE_INT, a->type, 1, &sl, NULL);
+    atoms_write_array(ag, "position", H5T_NATIVE_DOUBLE, a->x, 3, &sl, "Angstrom");
+    atoms_write_array(ag, "velocity", H5T_NATIVE_DOUBLE, a->v, 3, &sl, "Angstrom/ps");
+    atoms_write_array(ag, "force", H5T_NATIVE_DOUBLE, a->f, 3, &sl, "eV/Angstrom");
+    atoms_write_array(ag, "image", H5T_NATIVE_INT, a->image, 3, &sl, NULL);
+    if (a->nprop) {
+        hid_t pg = H5Gcreate2(ag, "properties", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        for (int k = 0; k < a->nprop; k++) {
+            int w = a->prop[k].width;
+            atoms_write_array(pg, a->prop[k].name, H5T_NATIVE_DOUBLE, a->prop[k].data, w, &sl, NULL);
+        }
+        H5Gclose(pg);
+    }
+    H5Gclose(ag);
+
+    write_ensemble(f, e);
+    write_outputs(f, s, o, xfer);
+
+    /* The deck and where we are in it. */
+    hid_t dg = H5Gcreate2(f, "deck", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    attr_str(dg, "path", m->deck_path);
+    attr_str(dg, "dir", m->deck_dir);
+    attr_i64(dg, "command", m->pos.command);
+    attr_i64(dg, "line", m->pos.line);
+    attr_i64(dg, "stage", m->pos.stage);
+    attr_i64(dg, "done", m->pos.done);
+    attr_i64(dg, "run_steps", m->pos.run_steps);
+    attr_dbl(dg, "run_t0", m->pos.run_t0);
+    text_write(dg, "text", m->deck_text, xfer);
+    text_write(dg, "commands", m->commands, xfer);
+    text_write(dg, "cmdline_vars", m->cmdline_vars, xfer);
+    H5Gclose(dg);
+
+    H5Pclose(xfer);
+    if (H5Fclose(f) < 0)
+        mg_fail_all("checkpoint: closing %s failed (disk full?)", path);
+}
+
+void ckpt_write(const char *path, md *s, const ensemble *e, outputs *o, const ckpt_meta *m)
+{
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    /* Outputs first reach the disk, so the positions recorded are real. */
+    thermo_flush(&o->thermo);
+    for (int k = 0; k < o->ndump; k++)
+        dump_flush(&o->dumps[k]);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    write_file(tmp, s, e, o, m);
+    /* Data on disk before the name: a crash leaves either the old file or
+     * the complete new one under `path`. */
+    char err[2600] = "";
+    if (par_rank() == 0) {
+        int fd = open(tmp, O_RDONLY);
+        if (fd < 0 || fsync(fd) != 0)
+            snprintf(err, sizeof err, "checkpoint: cannot flush %s to disk: %s", tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        if (!err[0] && rename(tmp, path) != 0)
+            snprintf(err, sizeof err, "checkpoint: cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        if (!err[0]) {
+            char dir[1100];
+            snprintf(dir, sizeof dir, "%s", path);
+            char *slash = strrchr(dir, '/');
+            if (slash)
+                *slash = '\0';
+            else
+                snprintf(dir, sizeof dir, ".");
+            int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+            if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+            }
+        }
+    }
+    par_bcast_bytes(err, sizeof err, 0);
+    if (err[0])
+        mg_fail_all("%s", err);
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+static void meta_free(ckpt_meta *m)
+{
+    free(m->deck_path);
+    free(m->deck_dir);
+    free(m->deck_text);
+    free(m->commands);
+    free(m->cmdline_vars);
+    memset(m, 0, sizeof *m);
+}
+
+void ckpt_close(ckpt_file *f)
+{
+    if (!f)
+        return;
+    if (f->file >= 0)
+        H5Fclose(f->file);
+    meta_free(&f->meta);
+    free(f);
+}
+
+const ckpt_meta *ckpt_meta_of(const ckpt_file *f) { return &f->meta; }
+
+static slab read_slab(const ckpt_file *f, hid_t xfer)
+{
+    int p = par_size(), r = par_rank();
+    int64_t n = f->natoms, per = n / p, extra = n % p;
+    slab sl;
+    sl.natoms = n;
+    sl.offset = (int64_t)r * per + (r < extra ? r : extra);
+    sl.n = per + (r < extra ? 1 : 0);
+    sl.xfer = xfer;
+    return sl;
+}
+
+/* Read every per-atom array of the file (validating all of them). When s is
+ * not NULL, put the atoms into it (each rank a slab, then migrate). */
+static int read_atoms(ckpt_file *f, md *s, char *why, size_t whylen)
+{
+    hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
+    slab sl = read_slab(f, xfer);
+    size_t n = (size_t)sl.n;
+    int64_t *id = mg_malloc((n ? n : 1) * sizeof *id);
+    int *type = mg_malloc((n ? n : 1) * sizeof *type);
+    double (*x)[3] = mg_malloc((n ? n : 1) * sizeof *x);
+    double (*v)[3] = mg_malloc((n ? n : 1) * sizeof *v);
+    double (*fo)[3] = mg_malloc((n ? n : 1) * sizeof *fo);
+    int (*img)[3] = mg_malloc((n ? n : 1) * sizeof *img);
+    hid_t ag = H5Gopen2(f->file, "atoms", H5P_DEFAULT);
+    int bad = ag < 0;
+    if (bad)
+        snprintf(why, whylen, "group /atoms is missing");
+    if (!bad) bad = atoms_read_array(ag, "id", H5T_NATIVE_INT64, id, 1, &sl, why, whylen);
+    if (!bad) bad = atoms_read_array(ag, "type", H5T_NATIVE_INT, type, 1, &sl, why, whylen);
+    if (!bad) bad = atoms_read_array(ag, "position", H5T_NATIVE_DOUBLE, x, 3, &sl, why, whylen);
+    if (!bad) bad = atoms_read_array(ag, "velocity", H5T_NATIVE_DOUBLE, v, 3, &sl, why, whylen);
+    if (!bad) bad = atoms_read_array(ag, "force", H5T_NATIVE_DOUBLE, fo, 3, &sl, why, whylen);
+    if (!bad) bad = atoms_read_array(ag, "image", H5T_NATIVE_INT, img, 3, &sl, why, whylen);
+    /* Properties: all validated; those s knows are kept. */
+    double **pdata = NULL;
+    int *pidx = NULL, np = 0;
+    if (!bad && H5Lexists(ag, "properties", H5P_DEFAULT) > 0) {
+        hid_t pg = H5Gopen2(ag, "properties", H5P_DEFAULT);
+        H5G_info_t info;
+        H5Gget_info(pg, &info);
+        np = (int)info.nlinks;
+        pdata = mg_calloc((size_t)np + 1, sizeof *pdata);
+        pidx = mg_calloc((size_t)np + 1, sizeof *pidx);
+        for (int k = 0; k < np && !bad; k++) {
+            char name[64];
+            H5Lget_name_by_idx(pg, ".", H5_INDEX_NAME, H5_ITER_INC, (hsize_t)k, name, sizeof name, H5P_DEFAULT);
+            hid_t d = H5Dopen2(pg, name, H5P_DEFAULT);
+            hid_t sp = H5Dget_space(d);
+            hsize_t dims[2] = {0, 1};
+            int rk = H5Sget_simple_extent_ndims(sp);
+            H5Sget_simple_extent_dims(sp, dims, NULL);
+            H5Sclose(sp);
+            H5Dclose(d);
+            int w = rk == 2 ? (int)dims[1] : 1;
+            pdata[k] = mg_malloc((n ? n : 1) * (size_t)w * sizeof(double));
+            bad = atoms_read_array(pg, name, H5T_NATIVE_DOUBLE, pdata[k], w, &sl, why, whylen);
+            pidx[k] = s ? atoms_find_prop(&s->atoms, name) : -1;
+            if (pidx[k] >= 0 && s->atoms.prop[pidx[k]].width != w)
+                pidx[k] = -1;
+        }
+        H5Gclose(pg);
+    }
+    if (ag >= 0)
+        H5Gclose(ag);
+    H5Pclose(xfer);
+    bad = par_max_int(bad != 0);
+    if (!bad && s) {
+        atoms *a = &s->atoms;
+        a->nlocal = a->nghost = 0;
+        a->natoms = f->natoms;
+        atoms_reserve(a, (int)n);
+        for (size_t i = 0; i < n; i++) {
+            if (type[i] < 1 || type[i] > a->ntypes)
+                mg_fail_one("checkpoint %s: atom %lld has type %d, outside 1..%d", f->path, (long long)id[i],
+                            type[i], a->ntypes);
+            int j = atoms_add(a, id[i], type[i], x[i], v[i], img[i]);
+            memcpy(a->f[j], fo[i], sizeof fo[i]);
+            for (int k = 0; k < np; k++)
+                if (pidx[k] >= 0) {
+                    int w = a->prop[pidx[k]].width;
+                    memcpy(a->prop[pidx[k]].data + (size_t)j * (size_t)w, pdata[k] + i * (size_t)w,
+                           (size_t)w * sizeof(double));
+                }
+        }
+    }
+    for (int k = 0; k < np; k++)
+        free(pdata ? pdata[k] : NULL);
+    free(pdata);
+    free(pidx);
+    free(id);
+    free(type);
+    free(x);
+    free(v);
+    free(fo);
+    free(img);
+    return bad ? -1 : 0;
+}
+
+ckpt_file *ckpt_open(const char *path, char *why, size_t whylen)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    why[0] = '\0';
+    /* Is it there, and is it HDF5 at all? (Rank 0 looks; all agree.) */
+    char msg[512] = "";
+    if (par_rank() == 0) {
+        struct stat sb;
+        if (stat(path, &sb) != 0)
+            snprintf(msg, sizeof msg, "%s: %s", path, strerror(errno));
+        else if (H5Fis_hdf5(path) <= 0)
+            snprintf(msg, sizeof msg, "%s is not an HDF5 file (or its superblock is damaged)", path);
+    }
+    par_bcast_bytes(msg, sizeof msg, 0);
+    if (msg[0]) {
+        snprintf(why, whylen, "%s", msg);
+        return NULL;
+    }
+    ckpt_file *f = mg_calloc(1, sizeof *f);
+    snprintf(f->path, sizeof f->path, "%s", path);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL);
+    f->file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    H5Pclose(fapl);
+    if (par_max_int(f->file < 0)) {
+        snprintf(why, whylen, "%s cannot be opened as HDF5 (truncated or damaged: HDF5 found its end or its "
+                              "metadata inconsistent)", path);
+        f->file = -1;
+        ckpt_close(f);
+        return NULL;
+    }
+    char *fmt = attr_get_str(f->file, "format");
+    int64_t ver = -1;
+    attr_read(f->file, "format_version", H5T_NATIVE_INT64, &ver, 1);
+    if (!fmt || strcmp(fmt, CKPT_FORMAT) != 0) {
+        snprintf(why, whylen, "%s is an HDF5 file but not an mgmd checkpoint (no format = \"%s\" attribute)", path,
+                 CKPT_FORMAT);
+        free(fmt);
+        ckpt_close(f);
+        return NULL;
+    }
+    free(fmt);
+    if (ver != CKPT_VERSION) {
+        snprintf(why, whylen, "%s has checkpoint format version %lld; this mgmd reads version %d", path,
+                 (long long)ver, CKPT_VERSION);
+        ckpt_close(f);
+        return NULL;
+    }
+    ckpt_meta *m = &f->meta;
+    hid_t st = H5Gopen2(f->file, "state", H5P_DEFAULT);
+    hid_t dg = H5Gopen2(f->file, "deck", H5P_DEFAULT);
+    int bad = st < 0 || dg < 0;
+    int64_t line = 0, stage = 0, nr = 0;
+    if (!bad) {
+        bad |= attr_read(st, "natoms", H5T_NATIVE_INT64, &f->natoms, 1);
+        bad |= attr_read(f->file, "sequence", H5T_NATIVE_INT64, &m->seq, 1);
+        bad |= attr_read(f->file, "nranks", H5T_NATIVE_INT64, &nr, 1);
+        bad |= attr_read(dg, "command", H5T_NATIVE_INT64, &m->pos.command, 1);
+        bad |= attr_read(dg, "line", H5T_NATIVE_INT64, &line, 1);
+        bad |= attr_read(dg, "stage", H5T_NATIVE_INT64, &stage, 1);
+        bad |= attr_read(dg, "done", H5T_NATIVE_INT64, &m->pos.done, 1);
+        bad |= attr_read(dg, "run_steps", H5T_NATIVE_INT64, &m->pos.run_steps, 1);
+        bad |= attr_read(dg, "run_t0", H5T_NATIVE_DOUBLE, &m->pos.run_t0, 1);
+        m->deck_path = attr_get_str(dg, "path");
+        m->deck_dir = attr_get_str(dg, "dir");
+        m->deck_text = text_read(dg, "text");
+        m->commands = text_read(dg, "commands");
+        m->cmdline_vars = text_read(dg, "cmdline_vars");
+        bad |= !m->deck_path || !m->deck_dir || !m->deck_text || !m->commands || !m->cmdline_vars;
+    }
+    m->pos.line = (int)line;
+    m->pos.stage = (int)stage;
+    m->nranks = (int)nr;
+    if (st >= 0)
+        H5Gclose(st);
+    if (dg >= 0)
+        H5Gclose(dg);
+    if (par_max_int(bad)) {
+        snprintf(why, whylen, "%s lacks part of its state or deck records (damaged, or not written by this mgmd)",
+                 path);
+        ckpt_close(f);
+        return NULL;
+    }
+    ensemble e;
+    ensemble_init(&e);
+    if (read_ensemble(f->file, &e) != 0) {
+        snprintf(why, whylen, "%s: the ensemble record is incomplete", path);
+        ckpt_close(f);
+        return NULL;
+    }
+    char sub[512];
+    if (read_atoms(f, NULL, sub, sizeof sub) != 0) {
+        snprintf(why, whylen, "%s: %s", path, sub);
+        ckpt_close(f);
+        return NULL;
+    }
+    return f;
+}
+
+static void fail_file(const ckpt_file *f, const char *what)
+{
+    mg_fail_all("checkpoint %s: %s", f->path, what);
+}
+
+void ckpt_load_system(ckpt_file *f, md *s)
+{
+    hid_t bx = H5Gopen2(f->file, "box", H5P_DEFAULT);
+    hid_t ty = H5Gopen2(f->file, "types", H5P_DEFAULT);
+    box b = s->box;
+    double tilt[3];
+    int tri = 0, nt = 0;
+    int bad = attr_read(bx, "lo", H5T_NATIVE_DOUBLE, b.lo, 3) | attr_read(bx, "hi", H5T_NATIVE_DOUBLE, b.hi, 3) |
+              attr_read(bx, "tilt", H5T_NATIVE_DOUBLE, tilt, 3) | attr_read(bx, "triclinic", H5T_NATIVE_INT, &tri, 1) |
+              attr_read(ty, "ntypes", H5T_NATIVE_INT, &nt, 1);
+    char *bnd = attr_get_str(bx, "boundary");
+    char *elem = attr_get_str(ty, "elements");
+    if (bad || !bnd || strlen(bnd) != 3 || !elem || nt < 1)
+        fail_file(f, "box or type records are incomplete");
+    atoms *a = &s->atoms;
+    atoms_set_ntypes(a, nt);
+    if (attr_read(ty, "mass", H5T_NATIVE_DOUBLE, a->mass + 1, (hsize_t)nt) != 0)
+        fail_file(f, "type masses are missing");
+    char *save = NULL, *tok = strtok_r(elem, " ", &save);
+    for (int t = 1; t <= nt; t++, tok = strtok_r(NULL, " ", &save))
+        snprintf(a->element[t], sizeof a->element[t], "%s", tok && strcmp(tok, "-") ? tok : "");
+    b.xy = tilt[0];
+    b.xz = tilt[1];
+    b.yz = tilt[2];
+    b.triclinic = tri;
+    for (int d = 0; d < 3; d++) {
+        b.boundary[d] = bnd[d];
+        b.periodic[d] = bnd[d] == 'p';
+    }
+    free(bnd);
+    free(elem);
+    H5Gclose(bx);
+    H5Gclose(ty);
+    box_update(&b);
+    s->box = b;
+    s->have_box = 1;
+    md_decompose(s);
+    char why[512];
+    if (read_atoms(f, s, why, sizeof why) != 0)
+        fail_file(f, why);
+    /* Every atom to the rank that owns it (no wrapping: they are home). */
+    decomp_migrate(&s->dc, &s->atoms, &s->box);
+    s->ready = 0;
+}
+
+static void restore_outputs(ckpt_file *f, md *s, outputs *o)
+{
+    hid_t g = H5Gopen2(f->file, "outputs", H5P_DEFAULT);
+    if (g < 0)
+        fail_file(f, "the outputs record is missing");
+    hid_t t = H5Gopen2(g, "thermo", H5P_DEFAULT);
+    int64_t bytes = 0, last = -1;
+    attr_read(t, "bytes", H5T_NATIVE_INT64, &bytes, 1);
+    attr_read(t, "last_step", H5T_NATIVE_INT64, &last, 1);
+    char *tpath = attr_get_str(t, "path");
+    H5Gclose(t);
+    if (tpath && o->thermo.path[0] && !strcmp(tpath, o->thermo.path))
+        thermo_resume(&o->thermo, bytes, last);
+    free(tpath);
+    for (int k = 0; k < o->ndump; k++) {
+        dump *d = &o->dumps[k];
+        char name[128];
+        snprintf(name, sizeof name, "dumps/%s", d->name);
+        if (H5Lexists(g, "dumps", H5P_DEFAULT) <= 0 || H5Lexists(g, name, H5P_DEFAULT) <= 0)
+            continue; /* defined after the checkpoint: starts afresh */
+        hid_t h = H5Gopen2(g, name, H5P_DEFAULT);
+        int64_t pos = 0, ls = -1;
+        attr_read(h, "position", H5T_NATIVE_INT64, &pos, 1);
+        attr_read(h, "last_step", H5T_NATIVE_INT64, &ls, 1);
+        H5Gclose(h);
+        dump_resume(d, s, pos, ls);
+    }
+    for (int k = 0; k < o->nobs; k++) {
+        observer *ob = o->obs[k];
+        char name[128];
+        snprintf(name, sizeof name, "observers/%s", ob->name);
+        if (H5Lexists(g, "observers", H5P_DEFAULT) <= 0 || H5Lexists(g, name, H5P_DEFAULT) <= 0)
+            continue;
+        hid_t h = H5Gopen2(g, name, H5P_DEFAULT);
+        attr_read(h, "last_step", H5T_NATIVE_INT64, &ob->last_step, 1);
+        if (ob->ops->restore) {
+            struct ckpt_state c = {h, 0};
+            ob->ops->restore(ob, &c);
+        }
+        H5Gclose(h);
+    }
+    H5Gclose(g);
+}
+
+void ckpt_load_state(ckpt_file *f, md *s, ensemble *e, outputs *o)
+{
+    ckpt_load_system(f, s);
+    hid_t st = H5Gopen2(f->file, "state", H5P_DEFAULT);
+    int bad = attr_read(st, "step", H5T_NATIVE_INT64, &s->step, 1) |
+              attr_read(st, "time", H5T_NATIVE_DOUBLE, &s->time, 1) |
+              attr_read(st, "dt", H5T_NATIVE_DOUBLE, &s->dt, 1) |
+              attr_read(st, "bath_energy", H5T_NATIVE_DOUBLE, &s->bath_energy, 1);
+    H5Gclose(st);
+    if (bad)
+        fail_file(f, "the state record is incomplete");
+    if (read_ensemble(f->file, e) != 0)
+        fail_file(f, "the ensemble record is incomplete");
+    restore_outputs(f, s, o);
+}
+
+/* ---- observers' state ---------------------------------------------------- */
+
+static void put(struct ckpt_state *c, const char *key, hid_t type, const void *v, size_t n)
+{
+    if (!c->writing)
+        mg_fail_all("checkpoint: put '%s' while reading", key);
+    hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
+    small_write(c->group, key, type, v, (hsize_t)n, xfer);
+    H5Pclose(xfer);
+}
+
+static int get(struct ckpt_state *c, const char *key, hid_t type, void *v, size_t n)
+{
+    int bad = H5Lexists(c->group, key, H5P_DEFAULT) <= 0;
+    hid_t d = -1;
+    if (!bad) {
+        d = H5Dopen2(c->group, key, H5P_DEFAULT);
+        hid_t sp = H5Dget_space(d);
+        bad = H5Sget_simple_extent_npoints(sp) != (hssize_t)(n > 0 ? n : 1);
+        H5Sclose(sp);
+    }
+    if (!bad && n > 0)
+        bad = H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0;
+    if (d >= 0)
+        H5Dclose(d);
+    return par_max_int(bad) ? -1 : 0;
+}
+
+void ckpt_put_doubles(struct ckpt_state *c, const char *key, const double *v, size_t n)
+{
+    put(c, key, H5T_NATIVE_DOUBLE, v, n);
+}
+
+void ckpt_put_i64(struct ckpt_state *c, const char *key, const int64_t *v, size_t n)
+{
+    put(c, key, H5T_NATIVE_INT64, v, n);
+}
+
+int ckpt_get_doubles(struct ckpt_state *c, const char *key, double *v, size_t n)
+{
+    return get(c, key, H5T_NATIVE_DOUBLE, v, n);
+}
+
+int ckpt_get_i64(struct ckpt_state *c, const char *key, int64_t *v, size_t n)
+{
+    return get(c, key, H5T_NATIVE_INT64, v, n);
+}
