@@ -387,8 +387,8 @@ static int list_series(const char *prefix, cand **out)
 int restart_from(deck *dk, const char *prefix, int optional)
 {
     restart_state *rs = dk->rs;
-    if (rs->ck || rs->ncmd >= 0)
-        mg_fail_all("restart: only once, and before any other command");
+    if (rs->ck || dk->s->have_box)
+        mg_fail_all("restart: only once, and before the system is created");
     char why[1400];
     ckpt_file *f = NULL;
     struct stat sb;
@@ -548,8 +548,8 @@ void cmd_restart(deck *dk)
     deck_done(dk, i);
     if (dk->rs->ck)
         return; /* -restart on the command line wins */
-    if (dk->rs->ncmd >= 0)
-        deck_fail(dk, "restart must come before every other command (it replays the deck up to its checkpoint)");
+    if (dk->s->have_box)
+        deck_fail(dk, "restart must come before the system is created (it replays the deck up to its checkpoint)");
     if (!restart_from(dk, prefix, optional) && par_rank() == 0) {
         printf("restart: no checkpoint %s.NNNNNN.h5 yet: starting from the beginning\n", prefix);
         fflush(stdout);

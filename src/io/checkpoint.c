@@ -283,6 +283,24 @@ static int atoms_read_array(hid_t g, const char *name, hid_t type, void *data, i
 
 /* ---- writing ------------------------------------------------------------- */
 
+/* Fault injection for the tests that kill a run mid-write
+ * (tests/checkpoint): MGMD_TEST_CHECKPOINT_STALL=PHASE:SECONDS:SEQ sleeps
+ * while writing checkpoint number SEQ at PHASE (atoms: after the per-atom
+ * data; close: before closing the file; rename: flushed, not yet renamed). */
+static void test_stall(const char *phase, int64_t seq)
+{
+    const char *v = getenv("MGMD_TEST_CHECKPOINT_STALL");
+    size_t n = strlen(phase);
+    const char *q = v ? strrchr(v, ':') : NULL;
+    if (v && !strncmp(v, phase, n) && v[n] == ':' && q && atoll(q + 1) == seq) {
+        if (par_rank() == 0) {
+            printf("checkpoint: stalling at '%s' (MGMD_TEST_CHECKPOINT_STALL)\n", phase);
+            fflush(stdout);
+        }
+        sleep((unsigned)atoi(v + n + 1));
+    }
+}
+
 static void write_ensemble(hid_t f, const ensemble *e)
 {
     hid_t g = H5Gcreate2(f, "ensemble", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -460,6 +478,7 @@ static void write_file(const char *path, md *s, const ensemble *e, outputs *o, c
         H5Gclose(pg);
     }
     H5Gclose(ag);
+    test_stall("atoms", m->seq);
 
     write_ensemble(f, e);
     write_outputs(f, s, o, xfer);
@@ -480,6 +499,7 @@ static void write_file(const char *path, md *s, const ensemble *e, outputs *o, c
     H5Gclose(dg);
 
     H5Pclose(xfer);
+    test_stall("close", m->seq);
     if (H5Fclose(f) < 0)
         mg_fail_all("checkpoint: closing %s failed (disk full?)", path);
 }
@@ -503,6 +523,8 @@ void ckpt_write(const char *path, md *s, const ensemble *e, outputs *o, const ck
             snprintf(err, sizeof err, "checkpoint: cannot flush %s to disk: %s", tmp, strerror(errno));
         if (fd >= 0)
             close(fd);
+        if (!err[0])
+            test_stall("rename", m->seq);
         if (!err[0] && rename(tmp, path) != 0)
             snprintf(err, sizeof err, "checkpoint: cannot rename %s to %s: %s", tmp, path, strerror(errno));
         if (!err[0]) {
