@@ -290,10 +290,12 @@ int restart_before_command(deck *dk, const deck_command *c)
     }
     /* The checkpoint's command: the whole state, then carry on. */
     dk->replaying = 0;
+    double t0 = par_wtime();
     ckpt_load_state(rs->ck, dk->s, &dk->ens, dk->out);
+    double took = par_wtime() - t0;
     if (par_rank() == 0) {
-        printf("restart: state of step %lld (%.6g ps) loaded from %s\n", (long long)dk->s->step, dk->s->time,
-               rs->last_path);
+        printf("restart: state of step %lld (%.6g ps) loaded from %s in %.3g s\n", (long long)dk->s->step,
+               dk->s->time, rs->last_path, took);
         fflush(stdout);
     }
     rs->resume = rs->target.done >= 0;
@@ -323,6 +325,18 @@ void restart_after_command(deck *dk)
 void restart_end_of_deck(deck *dk)
 {
     restart_state *rs = dk->rs;
+    if (rs->ck && rs->target.command == rs->ncmd + 1 && rs->target.done < 0) {
+        /* Taken after the last command: load it (a check that it is whole),
+         * nothing is left to run. */
+        double t0 = par_wtime();
+        ckpt_load_state(rs->ck, dk->s, &dk->ens, dk->out);
+        if (par_rank() == 0)
+            printf("restart: state of step %lld loaded from %s in %.3g s; the checkpoint was taken at the end "
+                   "of the deck: nothing left to run\n", (long long)dk->s->step, rs->last_path, par_wtime() - t0);
+        ckpt_close(rs->ck);
+        rs->ck = NULL;
+        return;
+    }
     if (rs->ck)
         mg_fail_all("restart: the deck ended before command %lld (line %d), where the checkpoint was taken: "
                     "is this the deck that wrote it?", (long long)rs->target.command + 1, rs->target.line);
@@ -397,9 +411,12 @@ int restart_from(deck *dk, const char *prefix, int optional)
         is_file = stat(prefix, &sb) == 0 && S_ISREG(sb.st_mode);
     par_bcast_ints(&is_file, 1, 0);
     if (is_file) {
+        double t0 = par_wtime();
         f = ckpt_open(prefix, why, sizeof why);
         if (!f)
             mg_fail_all("restart: %s", why);
+        if (par_rank() == 0)
+            printf("restart: %s validated (every checksum) in %.3g s\n", prefix, par_wtime() - t0);
         snprintf(rs->last_path, sizeof rs->last_path, "%s", prefix);
         char tmp[1024];
         snprintf(tmp, sizeof tmp, "%s", prefix);
