@@ -561,6 +561,10 @@ static void cmd_dump(deck *dk)
     }
     if (d.format == DUMP_H5MD && !dk->s->have_box)
         deck_fail(dk, "dump: an h5md dump needs the system first (its atom count fixes the file's shape)");
+    if (d.format == DUMP_H5MD && dump_h5md_unsupported(&d))
+        deck_fail(dk, "dump: column '%s' is not written in h5md format (h5md takes id type element x y z vx vy vz "
+                  "fx fy fz ix iy iz and observers' columns; use a text dump for the others)",
+                  dump_h5md_unsupported(&d));
     if (dump_open(&d, dk->s, dk->replaying) != 0)
         deck_fail(dk, "dump: cannot write %s: %s", d.path, strerror(errno));
     o->dumps[o->ndump++] = d;

@@ -2,6 +2,7 @@
 #include "core/error.h"
 #include "core/units.h"
 #include "io/funnel.h"
+#include "io/h5md.h"
 #include "parallel/parallel.h"
 
 #include <errno.h>
@@ -73,26 +74,82 @@ const char *dump_format_name(const dump *d)
     return d->format == DUMP_XYZ ? "xyz" : d->format == DUMP_H5MD ? "h5md" : "lammps";
 }
 
-long long dump_position(dump *d) { return text_position(d->fp); }
+long long dump_position(dump *d)
+{
+    if (d->format == DUMP_H5MD)
+        return d->h5 ? (long long)h5md_frames(d->h5) : 0;
+    return text_position(d->fp);
+}
 
 void dump_flush(dump *d)
 {
+    if (d->h5)
+        h5md_flush(d->h5);
     if (d->fp)
         fflush(d->fp);
 }
 
+/* H5MD elements from the dump's columns: positions always; velocity,
+ * force, image, species, id when their columns are asked for; observers'
+ * columns as extra per-atom datasets. */
+static void h5md_columns(const dump *d, h5md_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    for (int k = 0; k < d->ncol; k++) {
+        int c = d->col[k];
+        if (c >= C_VX && c <= C_VZ) opt->velocity = 1;
+        else if (c >= C_FX && c <= C_FZ) opt->force = 1;
+        else if (c >= C_IX && c <= C_IZ) opt->image = 1;
+        else if (c == C_TYPE || c == C_ELEMENT) opt->species = 1;
+        else if (c == C_ID) opt->id = 1;
+        else if (c == DUMP_PROP && opt->ncol < H5MD_MAX_COLS)
+            snprintf(opt->col[opt->ncol++], sizeof opt->col[0], "%s", d->prop[k]);
+    }
+}
+
+const char *dump_h5md_unsupported(const dump *d)
+{
+    for (int k = 0; k < d->ncol; k++) {
+        int c = d->col[k];
+        if (c != DUMP_PROP && !(c == C_ID || c == C_TYPE || c == C_ELEMENT || (c >= C_X && c <= C_Z) ||
+                                (c >= C_IX && c <= C_IZ) || (c >= C_VX && c <= C_VZ) || (c >= C_FX && c <= C_FZ)))
+            return names[c];
+    }
+    return NULL;
+}
+
+static void h5md_start(dump *d, const md *s, int64_t frames)
+{
+    h5md_options opt;
+    h5md_columns(d, &opt);
+    char err[1400];
+    d->h5 = h5md_open(d->path, s, &opt, frames, err, sizeof err);
+    if (!d->h5)
+        mg_fail_all("dump %s: %s", d->name, err);
+}
+
 void dump_resume(dump *d, const md *s, long long position, int64_t last_step)
 {
-    (void)s;
+    d->last_step = last_step;
+    if (d->format == DUMP_H5MD) {
+        h5md_close(d->h5);
+        h5md_start(d, s, position);
+        return;
+    }
     char what[128];
     snprintf(what, sizeof what, "dump %s", d->name);
     d->fp = text_resume(d->fp, d->path, position, what);
-    d->last_step = last_step;
 }
 
 int dump_open(dump *d, const md *s, int append)
 {
-    (void)s;
+    d->last_step = -1;
+    if (d->format == DUMP_H5MD) {
+        /* A restart opens it in dump_resume(), with its frame count. */
+        if (!append)
+            h5md_start(d, s, -1);
+        return 0;
+    }
     int ok = 1, err = 0;
     if (par_rank() == 0) {
         d->fp = fopen(d->path, append ? "a" : "w");
@@ -111,6 +168,8 @@ void dump_close(dump *d)
     if (d->fp)
         fclose(d->fp);
     d->fp = NULL;
+    h5md_close(d->h5);
+    d->h5 = NULL;
 }
 
 /* Extended XYZ: species and pos first (what every reader needs), then
@@ -202,6 +261,12 @@ void dump_write(dump *d, md *s)
     if (d->last_step == s->step)
         return;
     d->last_step = s->step;
+    if (d->format == DUMP_H5MD) {
+        if (!d->h5)
+            h5md_start(d, s, -1);
+        h5md_write_frame(d->h5, s);
+        return;
+    }
     textbuf mine = {NULL, 0, 0};
     format_atoms(d, s, &mine);
     if (par_rank() == 0 && d->format == DUMP_XYZ)

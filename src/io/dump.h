@@ -57,6 +57,9 @@ int dump_column_peratom(int code);
  * -1 (errno set). */
 int dump_open(dump *d, const md *s, int append);
 const char *dump_format_name(const dump *d);
+/* A column the h5md format cannot write (energies, stresses, unwrapped
+ * positions: use a text dump), or NULL. */
+const char *dump_h5md_unsupported(const dump *d);
 /* Restart bookkeeping: bytes written (text) or frames (h5md) so far
  * (collective); flush; continue from a checkpoint's record. */
 long long dump_position(dump *d);

@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""Trajectories load in the readers users have, and agree with the checkpoint.
+
+A 200-step NVT run of the triclinic Cu-Zr liquid (and of the orthogonal one)
+on 2 ranks writes, at steps 0, 100 and 200, an H5MD file, a LAMMPS dump and
+an extended XYZ file, then a checkpoint at step 200. MDAnalysis reads the
+H5MD file (positions, box lengths and angles, step, time), ASE reads the
+dump (lammps-dump-text) and the extended XYZ file (positions, cell,
+velocities, pbc). Each reader's last frame must match the checkpoint's
+positions by id: exactly through h5py (binary doubles), to 1e-5 A through
+MDAnalysis (it keeps float32: 6e-8 relative of ~20 A), to 1e-9 A for the
+dump and XYZ written with 17 significant digits; box edges to 1e-9 A."""
+import os
+import tempfile
+import warnings
+
+import numpy as np
+
+from ckcommon import Checker, atoms_by_id, mt
+
+warnings.filterwarnings("ignore")
+check = Checker()
+
+
+def cell_from_checkpoint(path):
+    import h5py
+    with h5py.File(path, "r") as f:
+        lo, hi, t = f["box"].attrs["lo"], f["box"].attrs["hi"], f["box"].attrs["tilt"]
+    return np.array([[hi[0] - lo[0], 0, 0], [t[0], hi[1] - lo[1], 0], [t[1], t[2], hi[2] - lo[2]]])
+
+
+for data in ("cuzr-liquid.data", "cuzr-triclinic.data"):
+    deck = f"""units metal
+timestep 2 fs
+read_data {mt.DATA}/{data}
+potential eam/fs CuZr_mm.eam.fs Cu Zr
+ensemble nvt temp 1500 K tdamp 0.1 ps
+dump h every 100 file traj.h5md format h5md columns id type x y z vx vy vz
+dump d every 100 file traj.dump columns id type element x y z vx vy vz precision 17
+dump x every 100 file traj.xyz format xyz columns id vx vy vz precision 17
+run 200
+write_checkpoint final.h5
+write_data final.data
+"""
+    with tempfile.TemporaryDirectory() as wd:
+        mt.run_mgmd(deck, wd, np_=2)
+        ck = atoms_by_id(os.path.join(wd, "final.h5"))
+        cell = cell_from_checkpoint(os.path.join(wd, "final.h5"))
+        tag = data.split(".")[0]
+
+        import MDAnalysis as mda
+        u = mda.Universe(os.path.join(wd, "final.data"), os.path.join(wd, "traj.h5md"), format="H5MD",
+                         atom_style="id type x y z")
+        ts = u.trajectory[-1]
+        order = np.argsort(u.atoms.ids)
+        dx = np.max(np.abs(ts.positions.astype(float)[order] - ck["x"]))
+        lengths = np.linalg.norm(cell, axis=1)
+        ok = (len(u.trajectory) == 3 and ts.data.get("step", ts.frame * 100) == 200
+              and abs(ts.time - ck["time"]) < 1e-9 and np.allclose(ts.dimensions[:3], lengths, atol=1e-5))
+        # MDAnalysis keeps float32 coordinates: 6e-8 relative of ~20 A.
+        check(ok and dx < 1e-5,
+              f"{tag}: MDAnalysis reads traj.h5md: 3 frames, step 200, box {np.round(ts.dimensions, 4)}, "
+              f"positions agree to {dx:.1e} A (float32 reader)")
+        import h5py
+        with h5py.File(os.path.join(wd, "traj.h5md"), "r") as f:
+            x = f["particles/all/position/value"][-1]
+            step = f["particles/all/position/step"][-1]
+        dxh = np.max(np.abs(x - ck["x"]))
+        check(step == 200 and dxh == 0, f"{tag}: h5py: H5MD row k is atom k+1, equal to the checkpoint ({dxh:.1e} A)")
+
+        import ase.io
+        frames = ase.io.read(os.path.join(wd, "traj.dump"), index=":", format="lammps-dump-text")
+        a = frames[-1]
+        ids = a.arrays.get("id", np.arange(1, len(a) + 1))
+        order = np.argsort(ids)
+        dxd = np.max(np.abs(a.get_positions()[order] - ck["x"]))
+        check(len(frames) == 3 and dxd < 1e-9 and np.allclose(a.cell[:], cell, atol=1e-9),
+              f"{tag}: ASE reads traj.dump: 3 frames, cell equal, positions agree to {dxd:.1e} A")
+
+        frames = ase.io.read(os.path.join(wd, "traj.xyz"), index=":", format="extxyz")
+        a = frames[-1]
+        order = np.argsort(a.arrays["id"])
+        dxx = np.max(np.abs(a.get_positions()[order] - ck["x"]))
+        vel = np.column_stack([a.arrays["vx"], a.arrays["vy"], a.arrays["vz"]])[order]
+        dv = np.max(np.abs(vel - ck["v"]))
+        check(len(frames) == 3 and dxx < 1e-9 and dv < 1e-9 and np.allclose(a.cell[:], cell, atol=1e-9)
+              and a.pbc.all() and a.info.get("Step") == 200 and list(a.get_chemical_symbols()[:1])[0] in ("Cu", "Zr"),
+              f"{tag}: ASE reads traj.xyz: 3 frames, cell, pbc, Step, species; positions {dxx:.1e} A, "
+              f"velocities {dv:.1e} A/ps")
+check.finish()
