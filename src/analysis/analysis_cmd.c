@@ -42,11 +42,13 @@ static void cmd_unobserve(deck *dk)
 }
 
 void cmd_rdf(deck *dk); /* pair_structure_cmd.c */
+void cmd_voronoi(deck *dk); /* voronoi_cmd.c */
 
 const deck_command analysis_commands[] = {
     {"analyze", cmd_analyze, CMD_ACTION},
     {"unobserve", cmd_unobserve, CMD_SETTING},
     {"rdf", cmd_rdf, CMD_SETTING},
+    {"voronoi", cmd_voronoi, CMD_SETTING},
     /* One line per analysis; defining an observer is a setting:
      * {"voronoi", cmd_voronoi, CMD_SETTING}, */
     {NULL, NULL, CMD_SETTING},

@@ -13,7 +13,7 @@ int observer_add_prop(observer *ob, md *s, const char *col, int width)
                     ob->name, name, sizeof ob->props[0] - 1);
     if (atoms_find_prop(&s->atoms, name) >= 0)
         mg_fail_all("observer %s: a per-atom column '%s' exists already", ob->name, name);
-    snprintf(ob->props[ob->nprops++], sizeof ob->props[0], "%s", name);
+    memcpy(ob->props[ob->nprops++], name, strlen(name) + 1); /* fits: checked above */
     return atoms_add_prop(&s->atoms, name, width);
 }
 
