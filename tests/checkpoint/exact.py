@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Restart on the same rank count is bitwise the run that never stopped.
 
-For NVE, Nose-Hoover NVT, Langevin, NPT (iso) and a multi-stage `cycle`,
+For NVE, Nose-Hoover NVT, Langevin, NPT (iso), a multi-stage `cycle` and
+an NPT quench at 1.5e15 K/s followed by a hold (issue 3's quench),
 on 1 and 3 ranks: run the deck straight (it writes checkpoints on its way),
 then restart from a checkpoint in the middle (-restart FILE, and the
 stored-deck form -restart PREFIX with no deck) and let it finish. The
@@ -24,12 +25,14 @@ CASES = [
     ("langevin", "langevin temp 1500 K damp 0.1 ps seed 7", None),
     ("npt", "npt temp 1500 K tdamp 0.1 ps press 0 bar 1000 bar pdamp 0.5 ps", None),
     ("cycle", "nvt temp 1500 K tdamp 0.1 ps", "cycle 2 between 1300 K and 1500 K rate 2000 K/ps hold 0.04 ps"),
+    ("quench", "npt temp 1500 K tdamp 0.1 ps press 0 bar pdamp 0.5 ps",
+     "quench from 1500 K to 1200 K rate 1.5e15 K/s\nhold 1200 K for 0.1 ps"),
 ]
 FILES = ["thermo.csv", "traj.dump", "traj.xyz"]
 check = Checker()
 for name, ens, action in CASES:
     for nranks in (1, 3):
-        if nranks == 3 and name in ("langevin", "cycle"):
+        if nranks == 3 and name in ("langevin", "cycle", "quench"):
             continue  # the 3-rank path is the same code; keep the suite short
         text = deck(ens, 160, 40, action=action)
         with tempfile.TemporaryDirectory() as wd:
