@@ -18,11 +18,7 @@
 #include <new>
 #include <vector>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include <voro++/voro++.hh>
-#pragma GCC diagnostic pop
 
 namespace {
 

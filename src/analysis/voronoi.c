@@ -5,6 +5,8 @@
 #include "analysis/shell.h"
 #include "core/error.h"
 #include "core/units.h"
+#include "io/checkpoint.h"
+#include "io/funnel.h"
 #include "parallel/parallel.h"
 
 #include <errno.h>
@@ -83,11 +85,23 @@ static int on_cell(void *ctx, const vw_cell *c)
     } else {
         double shift = q->rad ? sq(q->rmax) - sq(q->rad[ti]) : 0.0;
         const box *b = q->b;
-        for (int k = 0; k < c->nvertices; k++) {
+        /* Quick test first: every vertex ball lies inside the ball of radius
+         * r_max + rho_max around the atom. Only if that one sticks out are
+         * the vertices tested one by one. */
+        double l[3], quick = INFINITY;
+        box_to_lamda(b, c->x, l);
+        for (int d = 0; d < 3; d++) {
+            if (q->lo_fin[d])
+                quick = fmin(quick, (l[d] - q->flo[d]) * q->fd[d]);
+            if (q->hi_fin[d])
+                quick = fmin(quick, (q->fhi[d] - l[d]) * q->fd[d]);
+        }
+        quick -= sqrt(c->max_vertex_dist2) + sqrt(c->max_vertex_dist2 + shift);
+        if (quick >= 0)
+            slack = quick;
+        for (int k = 0; k < c->nvertices && quick < 0; k++) {
             const double *v = c->vertex + 3 * k;
-            double r2 = sq(v[0] - c->x[0]) + sq(v[1] - c->x[1]) + sq(v[2] - c->x[2]);
-            double rho = sqrt(r2 + shift);
-            double l[3];
+            double rho = sqrt(sq(v[0] - c->x[0]) + sq(v[1] - c->x[1]) + sq(v[2] - c->x[2]) + shift);
             box_to_lamda(b, v, l);
             for (int d = 0; d < 3; d++) {
                 if (q->lo_fin[d])
@@ -475,7 +489,16 @@ static void vor_sample(observer *ob, md *s)
     q.nt = nt;
     q.pcn = mg_calloc((size_t)(nt + 1) * (nt + 1), sizeof *q.pcn);
 
-    double diag = sqrt(sq(b->h[0][0] + b->h[0][1] + b->h[0][2]) + sq(b->h[1][1] + b->h[1][2]) + sq(b->h[2][2]));
+    /* No cell reaches farther than the box's longest diagonal (periodic
+     * images bound it, walls in the other dimensions), so a shell of twice
+     * that (plus radii and wall gaps) always suffices. */
+    double diag = 0.0;
+    for (int sgn = 0; sgn < 4; sgn++) {
+        double sa = sgn & 1 ? -1.0 : 1.0, sb = sgn & 2 ? -1.0 : 1.0, dsq = 0.0;
+        for (int k = 0; k < 3; k++)
+            dsq += sq(sa * b->h[k][0] + sb * b->h[k][1] + b->h[k][2]);
+        diag = fmax(diag, sqrt(dsq));
+    }
     double gap = v->p.walls_atoms ? v->p.wall_gap : 0.0;
     double cap = 2.0 * (diag + 2.0 * gap) + 2.0 * rmax + 4.0 * dmean;
     double W = v->width_next > 0 ? v->width_next : 2.5 * dmean;
@@ -553,16 +576,40 @@ static void vor_destroy(observer *ob, md *s)
     observer_remove_props(ob, s);
 }
 
+/* Checkpoint: how far the CSV files had got, so a restart cuts them back
+ * there and goes on; the shell width only saves a pass. */
+static void vor_save(observer *ob, struct ckpt_state *c)
+{
+    vor *v = ob->data;
+    int64_t st[3] = {text_position(v->fmotif), text_position(v->fsum), v->header_done};
+    ckpt_put_i64(c, "csv_bytes", st, 3);
+    ckpt_put_doubles(c, "shell_width", &v->width_next, 1);
+}
+
+static void vor_restore(observer *ob, struct ckpt_state *c)
+{
+    vor *v = ob->data;
+    int64_t st[3];
+    if (ckpt_get_i64(c, "csv_bytes", st, 3) != 0 || ckpt_get_doubles(c, "shell_width", &v->width_next, 1) != 0)
+        mg_fail_all("restart: the checkpoint has no state for voronoi observer %s", ob->name);
+    if (v->p.prefix[0]) {
+        v->fmotif = text_resume(v->fmotif, v->path_motif, st[0], "voronoi table");
+        v->fsum = text_resume(v->fsum, v->path_sum, st[1], "voronoi table");
+    }
+    v->header_done = (int)st[2];
+}
+
 static const observer_ops vor_ops = {
     .kind = "voronoi",
     .sample = vor_sample,
     .stage_end = vor_stage_end,
-    .save = NULL,
-    .restore = NULL,
+    .save = vor_save,
+    .restore = vor_restore,
     .destroy = vor_destroy,
 };
 
-observer *voronoi_create(md *s, const char *name, const voronoi_params *p, int every, int at_end)
+observer *voronoi_create(md *s, const char *name, const voronoi_params *p, int every, int at_end, int append,
+                         char *err, int errlen)
 {
     observer *ob = mg_calloc(1, sizeof *ob);
     vor *v = mg_calloc(1, sizeof *v);
@@ -578,19 +625,27 @@ observer *voronoi_create(md *s, const char *name, const voronoi_params *p, int e
     if (p->prefix[0]) {
         snprintf(v->path_motif, sizeof v->path_motif, "%s_motifs.csv", p->prefix);
         snprintf(v->path_sum, sizeof v->path_sum, "%s_summary.csv", p->prefix);
-        int ok = 1, err = 0;
+        int ok = 1, code = 0;
         if (par_rank() == 0) {
-            v->fmotif = fopen(v->path_motif, "w");
+            const char *mode = append ? "a" : "w";
+            v->fmotif = fopen(v->path_motif, mode);
             if (v->fmotif)
-                v->fsum = fopen(v->path_sum, "w");
+                v->fsum = fopen(v->path_sum, mode);
             ok = v->fmotif && v->fsum;
-            err = errno;
+            code = errno;
         }
+        int which = v->fmotif != NULL;
         par_bcast_ints(&ok, 1, 0);
-        par_bcast_ints(&err, 1, 0);
-        if (!ok)
-            mg_fail_all("voronoi %s: cannot write %s: %s", name, v->fmotif ? v->path_sum : v->path_motif,
-                        strerror(err));
+        par_bcast_ints(&code, 1, 0);
+        par_bcast_ints(&which, 1, 0);
+        if (!ok) {
+            snprintf(err, (size_t)errlen, "cannot write %s: %s", which ? v->path_sum : v->path_motif,
+                     strerror(code));
+            ob->nprops = 0;
+            vor_destroy(ob, s);
+            free(ob);
+            return NULL;
+        }
     }
     for (int k = 0; k < NCOL; k++)
         observer_add_prop(ob, s, col_names[k], 1);

@@ -47,11 +47,14 @@ typedef struct voronoi_params {
                                     /* "" for no files                      */
 } voronoi_params;
 
-/* Create observer `name` on s: registers its per-atom columns NAME_n3,
- * NAME_n4, NAME_n5, NAME_n6, NAME_n7 (7 or more edges), NAME_nmax,
- * NAME_cn, NAME_vol, NAME_surface and opens its files on rank 0
- * (collective; fails collectively with a message). The caller hands it to
- * outputs_add_observer(). */
-observer *voronoi_create(md *s, const char *name, const voronoi_params *p, int every, int at_end);
+/* Create observer `name` on s: opens its files on rank 0, truncated, or
+ * with `append` (a restart replaying its deck) as they are, for the
+ * checkpoint's restore to cut back, and registers its per-atom columns
+ * NAME_n3, NAME_n4, NAME_n5, NAME_n6, NAME_n7 (7 or more edges), NAME_nmax,
+ * NAME_cn, NAME_vol, NAME_surface. Collective. Returns NULL on every rank
+ * with a message in err if a file cannot be opened. The caller hands the
+ * observer to outputs_add_observer(). */
+observer *voronoi_create(md *s, const char *name, const voronoi_params *p, int every, int at_end, int append,
+                         char *err, int errlen);
 
 #endif
