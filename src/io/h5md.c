@@ -1,16 +1,24 @@
 /* H5MD 1.1 trajectory writer on parallel HDF5 (layout: h5md.h, docs/h5md.md).
  *
- * Every rank sorts its owned atoms by id and selects their rows (id - 1) in
- * the file as a union of contiguous runs of rows; one collective H5Dwrite
- * per element then moves each rank's own atoms straight to their place. The
- * union of hyperslab runs was measured against a point selection
- * (H5Sselect_elements) for 262144 atoms with ids scattered over 2 ranks
- * (docs/h5md.md, "Cost"): the runs are faster and need less memory.
+ * Rows: row k of every per-atom dataset is atom id k+1. Rank b owns the
+ * block of rows [ceil(bN/P), ceil((b+1)N/P)). Each frame, every rank packs
+ * the values of its owned atoms, sends each to the rank whose block holds
+ * its row (one all-to-all exchange through parallel.h; no rank ever holds
+ * more than its block), and then all ranks write their blocks with one
+ * collective H5Dwrite per element, each a single hyperslab.
  *
- * Where communication happens: H5Fcreate/H5Fopen/H5Fclose, every dataset
- * and attribute creation, H5Dset_extent and H5Dwrite (collective transfer)
- * are collective inside HDF5 and MPI-IO. Besides that, one allreduce per
- * call agrees on failure so that every rank returns or stops together.
+ * Why not let each rank select its own scattered rows: measured for 262144
+ * atoms with ids shuffled over 2 ranks (docs/h5md.md, "Cost"), a union of
+ * one hyperslab per run of consecutive rows takes HDF5 1.10 time quadratic
+ * in the number of runs (>60 s per frame), and a point selection
+ * (H5Sselect_elements) 1.6 s per frame, against 0.04-0.08 s for the
+ * exchange plus contiguous blocks.
+ *
+ * Where communication happens: the exchange (P-1 rounds of paired
+ * send/receive); H5Fcreate/H5Fopen/H5Fclose, every dataset and attribute
+ * creation, H5Dset_extent and H5Dwrite (collective transfer) inside HDF5
+ * and MPI-IO; and one allreduce per call that agrees on failure, so every
+ * rank returns or stops together.
  *
  * Errors: every HDF5 call is checked; the first failure on a rank is kept
  * with the innermost message of HDF5's error stack. All ranks carry on with
@@ -46,15 +54,6 @@ typedef struct element {
     hid_t value;                /* particles/all/<name>/value               */
 } element;
 
-typedef struct run {
-    hsize_t row, len;
-} run;
-
-typedef struct order {
-    int64_t id;
-    int i;
-} order;
-
 struct h5md_file {
     char path[1024];
     hid_t file, dxpl;
@@ -62,14 +61,18 @@ struct h5md_file {
     int nel;
     element el[4 + H5MD_MAX_COLS];
     int64_t natoms, nframes;
-    /* Scratch kept between frames. */
-    order *ord;
-    run *runs;
-    int nruns;
-    size_t cap;                 /* atoms the scratch arrays hold            */
-    double *dbuf;
+    /* This rank's block of rows [lo, hi) and the scratch of the exchange
+     * that brings their values here, kept between frames. */
+    int64_t lo, hi;
+    size_t *cnt, *pos;          /* records per destination rank, cursor    */
+    unsigned char *sbuf;
+    size_t scap;
+    void *rbuf;
+    size_t rcap;
+    double *loc, *vals, *dbuf;  /* owned atoms' values, the block's, one   */
+    size_t loccap, valcap, dcap;/* element's                               */
     int *ibuf;
-    size_t bufcap;              /* values the buffers hold                  */
+    size_t icap;
     /* Error state and HDF5's automatic error printing, silenced meanwhile. */
     int failed;
     char msg[768];
@@ -122,6 +125,27 @@ static int agree(h5md_file *h)
     par_bcast_bytes(h->msg, sizeof h->msg, first);
     h->failed = 1;
     return 1;
+}
+
+/* An I/O failure every rank has agreed on: rank 0 prints it and the job
+ * aborts with MG_EXIT_RUNTIME. Not mg_fail_run(): MPI_Finalize makes HDF5
+ * close the file that just failed to write, and HDF5 1.10 then crashes
+ * (seen with a full device), turning a clear message into a segfault. */
+static _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void die(const char *fmt, ...)
+{
+    if (par_rank() == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        fputs("ERROR: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+        fflush(stderr);
+        va_end(ap);
+    }
+    fflush(stdout);
+    par_barrier();
+    par_abort(MG_EXIT_RUNTIME);
 }
 
 static void quiet(h5md_file *h)
@@ -334,7 +358,7 @@ static void write_small(h5md_file *h, hid_t d, hid_t mtype, const hsize_t *start
         n *= count[k];
     hid_t ms = H5Screate_simple(1, &n, NULL);
     if (par_rank() == 0) {
-        H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+        OK(h, H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), "selecting %s", what);
     } else {
         H5Sselect_none(fs);
         H5Sselect_none(ms);
@@ -344,87 +368,120 @@ static void write_small(h5md_file *h, hid_t d, hid_t mtype, const hsize_t *start
     H5Sclose(fs);
 }
 
-/* ---- this rank's rows -------------------------------------------------- */
+/* ---- this rank's rows ------------------------------------------------ */
 
-static int by_id(const void *a, const void *b)
+/* Rank b writes rows [ceil(b N / P), ceil((b+1) N / P)); row r is in block
+ * floor(r P / N). */
+static int64_t block_lo(int64_t n, int p, int b) { return (n * b + p - 1) / p; }
+static int block_of(int64_t n, int p, int64_t row) { return (int)(row * p / n); }
+
+static void *grow(void *buf, size_t *cap, size_t need, size_t size)
 {
-    int64_t x = ((const order *)a)->id, y = ((const order *)b)->id;
-    return (x > y) - (x < y);
+    if (need <= *cap && buf)
+        return buf;
+    *cap = need + need / 4 + 16;
+    return mg_realloc(buf, *cap * size);
 }
 
-/* Sort owned atoms by id and find the runs of consecutive rows. */
-static void find_rows(h5md_file *h, const atoms *a)
+/* h->loc holds nv values of every owned atom; move each atom's values to
+ * the rank whose block holds its row, so that afterwards h->vals[(row -
+ * lo) * nv + k] is value k of row. Communication: one exchange with every
+ * other rank (P-1 rounds of paired send/receive, parallel.h), records of
+ * 8 + 8 nv bytes per atom. Every row of the block must arrive exactly once
+ * (ids 1..N, as checked at open). */
+static void exchange(h5md_file *h, const atoms *a, int nv)
 {
-    size_t n = (size_t)a->nlocal;
-    if (n > h->cap) {
-        h->cap = n + n / 4;
-        h->ord = mg_realloc(h->ord, h->cap * sizeof *h->ord);
-        h->runs = mg_realloc(h->runs, h->cap * sizeof *h->runs);
-    }
+    int P = par_size(), me = par_rank();
+    int64_t N = h->natoms;
+    size_t n = (size_t)a->nlocal, rec = sizeof(int64_t) + (size_t)nv * sizeof(double);
+    memset(h->cnt, 0, (size_t)P * sizeof *h->cnt);
+    int bad = 0;
     for (size_t i = 0; i < n; i++) {
-        h->ord[i].id = a->id[i];
-        h->ord[i].i = (int)i;
-    }
-    qsort(h->ord, n, sizeof *h->ord, by_id);
-    h->nruns = 0;
-    for (size_t k = 0; k < n; k++) {
-        hsize_t row = (hsize_t)(h->ord[k].id - 1);
-        run *r = h->nruns ? &h->runs[h->nruns - 1] : NULL;
-        if (r && r->row + r->len == row)
-            r->len++;
+        int64_t id = a->id[i];
+        if (id < 1 || id > N)
+            bad = 1;
         else
-            h->runs[h->nruns++] = (run){row, 1};
+            h->cnt[block_of(N, P, id - 1)]++;
     }
-}
-
-/* Select this rank's rows in a per-atom dataspace: [frame][N][width]
- * (width 1: [frame][N]) when frame >= 0, [N] when frame < 0. */
-static void select_rows(h5md_file *h, hid_t space, int64_t frame, int width)
-{
-    if (h->nruns == 0) {
-        H5Sselect_none(space);
-        return;
+    if (bad)
+        fail(h, 0, "atom ids are no longer 1..%lld", (long long)N);
+    size_t sum = 0;
+    for (int t = 0; t < P; t++) {
+        h->pos[t] = sum;
+        sum += h->cnt[t];
     }
-    hsize_t start[3], count[3];
-    int d = 0;
-    if (frame >= 0) {
-        start[d] = (hsize_t)frame;
-        count[d++] = 1;
+    h->sbuf = grow(h->sbuf, &h->scap, sum * rec, 1);
+    for (size_t i = 0; i < n; i++) {
+        int64_t row = a->id[i] - 1;
+        if (row < 0 || row >= N)
+            continue;
+        unsigned char *p = h->sbuf + h->pos[block_of(N, P, row)]++ * rec;
+        memcpy(p, &row, sizeof row);
+        memcpy(p + sizeof row, h->loc + i * (size_t)nv, (size_t)nv * sizeof(double));
     }
-    int row = d++;
-    if (width > 1 && frame >= 0) {
-        start[d] = 0;
-        count[d++] = (hsize_t)width;
-    }
-    for (int k = 0; k < h->nruns; k++) {
-        start[row] = h->runs[k].row;
-        count[row] = h->runs[k].len;
-        if (H5Sselect_hyperslab(space, k ? H5S_SELECT_OR : H5S_SELECT_SET, start, NULL, count, NULL) < 0) {
-            fail(h, 1, "selecting rows");
-            return;
+    size_t m = (size_t)(h->hi - h->lo), got = 0;
+    h->vals = grow(h->vals, &h->valcap, m * (size_t)nv, sizeof *h->vals);
+    for (int k = 0; k < P; k++) {
+        int dest = (me + k) % P, src = (me - k + P) % P;
+        const unsigned char *sb = h->sbuf + (h->pos[dest] - h->cnt[dest]) * rec, *data = sb;
+        size_t bytes = h->cnt[dest] * rec;
+        if (k > 0) {
+            bytes = par_sendrecv(sb, bytes, dest, &h->rbuf, &h->rcap, src);
+            data = h->rbuf;
+        }
+        for (size_t q = 0; q + rec <= bytes; q += rec) {
+            int64_t row;
+            memcpy(&row, data + q, sizeof row);
+            if (row < h->lo || row >= h->hi) {
+                fail(h, 0, "internal error: row %lld sent to the wrong rank", (long long)row);
+                continue;
+            }
+            memcpy(h->vals + (size_t)(row - h->lo) * (size_t)nv, data + q + sizeof row, (size_t)nv * sizeof(double));
+            got++;
         }
     }
+    if (got != m)
+        fail(h, 0, "rows %lld..%lld: %zu atoms arrived for %zu rows (atom ids are no longer 1..%lld)",
+             (long long)h->lo + 1, (long long)h->hi, got, m, (long long)N);
 }
 
-static void reserve_buf(h5md_file *h, size_t n)
+/* Collective write of this rank's block of rows (w values per row, in row
+ * order) into frame `frame` of d: [frame][N][w] (w == 1: [frame][N]), or
+ * [N] when frame < 0 (a time-independent dataset). */
+static void write_block(h5md_file *h, hid_t d, int64_t frame, int width, hid_t mtype, const void *buf,
+                        const char *what)
 {
-    if (n > h->bufcap) {
-        h->bufcap = n + n / 4;
-        h->dbuf = mg_realloc(h->dbuf, h->bufcap * sizeof *h->dbuf);
-        h->ibuf = mg_realloc(h->ibuf, h->bufcap * sizeof *h->ibuf);
+    hid_t fs = H5Dget_space(d);
+    if (!OK(h, fs, "selecting rows of %s", what))
+        return;
+    /* The memory space has the shape of the file selection, so HDF5 maps
+     * it to chunks block-wise (with a flat one it walks every element). */
+    hsize_t start[3], count[3];
+    int d0 = 0;
+    if (frame >= 0) {
+        start[d0] = (hsize_t)frame;
+        count[d0++] = 1;
     }
-}
-
-/* Collective write of this rank's rows (already selected in fs) from buf
- * holding n values in row order. */
-static void write_rows(h5md_file *h, hid_t d, hid_t mtype, hid_t fs, size_t n, const void *buf, const char *what)
-{
-    hsize_t m = n ? (hsize_t)n : 1;
-    hid_t ms = H5Screate_simple(1, &m, NULL);
-    if (n == 0)
+    start[d0] = (hsize_t)h->lo;
+    count[d0++] = (hsize_t)(h->hi - h->lo);
+    if (width > 1) {
+        start[d0] = 0;
+        count[d0++] = (hsize_t)width;
+    }
+    int empty = h->hi == h->lo;
+    hsize_t mdims[3];
+    for (int k = 0; k < d0; k++)
+        mdims[k] = count[k] ? count[k] : 1;
+    hid_t ms = H5Screate_simple(d0, mdims, NULL);
+    if (empty) {
+        H5Sselect_none(fs);
         H5Sselect_none(ms);
+    } else {
+        OK(h, H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), "selecting rows of %s", what);
+    }
     OK(h, H5Dwrite(d, mtype, ms, fs, h->dxpl, buf), "writing %s", what);
     H5Sclose(ms);
+    H5Sclose(fs);
 }
 
 /* ---- open -------------------------------------------------------------- */
@@ -477,22 +534,24 @@ static void plan_elements(h5md_file *h, const atoms *a, const h5md_options *opt)
     }
 }
 
-/* Ids must be exactly 1..N: count, range and sum. */
+/* Ids must be exactly 1..N: count, range and sum (modulo 2^64). */
 static void check_ids(h5md_file *h, const atoms *a)
 {
-    int64_t lo = INT64_MAX, hi = 0, sum = 0;
+    int64_t lo = INT64_MAX, hi = 0;
+    uint64_t sum = 0;
     for (int i = 0; i < a->nlocal; i++) {
         int64_t id = a->id[i];
         lo = id < lo ? id : lo;
         hi = id > hi ? id : hi;
-        sum += id;
+        sum += (uint64_t)id;
     }
     int64_t n = par_sum_i64(a->nlocal);
     lo = -par_max_i64(-lo);
     hi = par_max_i64(hi);
-    sum = par_sum_i64(sum);
+    sum = (uint64_t)par_sum_i64((int64_t)sum);
     int64_t N = a->natoms;
-    if (n != N || (N > 0 && (lo != 1 || hi != N || sum != N * (N + 1) / 2)) || N <= 0)
+    uint64_t u = (uint64_t)N, want = u % 2 ? u * ((u + 1) / 2) : (u / 2) * (u + 1);
+    if (N <= 0 || n != N || lo != 1 || hi != N || sum != want)
         fail(h, 0,
              "atom ids must be 1..N without gaps (row k of every dataset is atom k+1); this system has %lld atoms "
              "with ids %lld..%lld",
@@ -584,28 +643,30 @@ static void create_layout(h5md_file *h, const md *s, const h5md_options *opt)
             H5Gclose(g);
     }
 
-    /* Time-independent: species (the LAMMPS type) and id, rows as above. */
+    /* Time-independent: species (the LAMMPS type) and id (row + 1). */
     const atoms *a = &s->atoms;
     hsize_t n = (hsize_t)h->natoms;
-    for (int which = 0; which < 2; which++) {
-        if (!(which ? opt->id : opt->species))
-            continue;
-        hid_t d = make_dataset(h, all, which ? "id" : "species", which ? H5T_STD_I64LE : H5T_STD_I32LE, 1, &n, NULL);
-        hid_t fs = d >= 0 ? H5Dget_space(d) : -1;
-        if (fs >= 0) {
-            select_rows(h, fs, -1, 1);
-            size_t m = (size_t)a->nlocal;
-            int64_t *ids = mg_malloc(m * sizeof *ids);
-            reserve_buf(h, m);
-            for (size_t k = 0; k < m; k++) {
-                h->ibuf[k] = a->type[h->ord[k].i];
-                ids[k] = a->id[h->ord[k].i];
-            }
-            write_rows(h, d, which ? H5T_NATIVE_INT64 : H5T_NATIVE_INT, fs, m, which ? (void *)ids : (void *)h->ibuf,
-                       which ? "id" : "species");
-            free(ids);
-            H5Sclose(fs);
-        }
+    size_t m = (size_t)(h->hi - h->lo);
+    if (opt->species) {
+        hid_t d = make_dataset(h, all, "species", H5T_STD_I32LE, 1, &n, NULL);
+        h->loc = grow(h->loc, &h->loccap, (size_t)a->nlocal, sizeof *h->loc);
+        for (int i = 0; i < a->nlocal; i++)
+            h->loc[i] = a->type[i];
+        exchange(h, a, 1);
+        h->ibuf = grow(h->ibuf, &h->icap, m, sizeof *h->ibuf);
+        for (size_t k = 0; k < m; k++)
+            h->ibuf[k] = (int)h->vals[k];
+        write_block(h, d, -1, 1, H5T_NATIVE_INT, h->ibuf, "species");
+        if (d >= 0)
+            H5Dclose(d);
+    }
+    if (opt->id) {
+        hid_t d = make_dataset(h, all, "id", H5T_STD_I64LE, 1, &n, NULL);
+        int64_t *ids = mg_malloc((m ? m : 1) * sizeof *ids);
+        for (size_t k = 0; k < m; k++)
+            ids[k] = h->lo + 1 + (int64_t)k;
+        write_block(h, d, -1, 1, H5T_NATIVE_INT64, ids, "id");
+        free(ids);
         if (d >= 0)
             H5Dclose(d);
     }
@@ -623,7 +684,7 @@ static void create_layout(h5md_file *h, const md *s, const h5md_options *opt)
 static hid_t open_series(h5md_file *h, const char *path, int rank, const hsize_t *tail, int64_t frames)
 {
     if (H5Lexists(h->file, path, H5P_DEFAULT) <= 0) {
-        fail(h, 0, "it has no %s, but this dump writes it", path);
+        fail(h, 0, "the file has no %s, but this dump writes it", path);
         return -1;
     }
     hid_t d = H5Dopen2(h->file, path, H5P_DEFAULT);
@@ -639,12 +700,12 @@ static hid_t open_series(h5md_file *h, const char *path, int rank, const hsize_t
         same = dims[k] == tail[k - 1];
     if (!same) {
         if (r >= 2 && dims[1] != tail[0])
-            fail(h, 0, "it holds %llu atoms (%s), the system has %lld", (unsigned long long)dims[1], path,
+            fail(h, 0, "the file holds %llu atoms (%s), the system has %lld", (unsigned long long)dims[1], path,
                  (long long)h->natoms);
         else
             fail(h, 0, "%s has another shape than this dump writes", path);
     } else if ((int64_t)dims[0] < frames) {
-        fail(h, 0, "it holds %llu frames (%s), fewer than the %lld to keep", (unsigned long long)dims[0], path,
+        fail(h, 0, "the file holds %llu frames (%s), fewer than the %lld to keep", (unsigned long long)dims[0], path,
              (long long)frames);
     }
     return d;
@@ -660,7 +721,7 @@ static herr_t find_extra(hid_t g, const char *name, const H5L_info_t *info, void
     for (int k = 0; k < h->nel; k++)
         if (!strcmp(h->el[k].name, name))
             return 0;
-    fail(h, 0, "it has particles/all/%s, which this dump does not write", name);
+    fail(h, 0, "the file has particles/all/%s, which this dump does not write", name);
     return 1;
 }
 
@@ -698,7 +759,7 @@ static void reopen_layout(h5md_file *h, int64_t frames)
     }
 }
 
-static void close_all(h5md_file *h)
+static void close_datasets(h5md_file *h)
 {
     for (int k = 0; k < h->nel; k++)
         close_id(&h->el[k].value, H5Dclose);
@@ -706,16 +767,31 @@ static void close_all(h5md_file *h)
     close_id(&h->time, H5Dclose);
     close_id(&h->edges, H5Dclose);
     close_id(&h->origin, H5Dclose);
+}
+
+/* Close everything; returns -1 if closing the file failed (HDF5 then
+ * still holds it, half torn down). */
+static int close_all(h5md_file *h)
+{
+    int rc = 0;
+    close_datasets(h);
     close_id(&h->dxpl, H5Pclose);
-    if (h->file >= 0 && H5Fclose(h->file) < 0)
+    if (h->file >= 0 && H5Fclose(h->file) < 0) {
         fail(h, 1, "closing the file");
+        rc = -1;
+    }
     h->file = -1;
+    return rc;
 }
 
 static void free_handle(h5md_file *h)
 {
-    free(h->ord);
-    free(h->runs);
+    free(h->cnt);
+    free(h->pos);
+    free(h->sbuf);
+    free(h->rbuf);
+    free(h->loc);
+    free(h->vals);
     free(h->dbuf);
     free(h->ibuf);
     free(h);
@@ -728,6 +804,11 @@ h5md_file *h5md_open(const char *path, const md *s, const h5md_options *opt, int
     snprintf(h->path, sizeof h->path, "%s", path);
     h->file = h->dxpl = h->step = h->time = h->edges = h->origin = -1;
     h->natoms = s->atoms.natoms;
+    int P = par_size();
+    h->lo = block_lo(h->natoms, P, par_rank());
+    h->hi = block_lo(h->natoms, P, par_rank() + 1);
+    h->cnt = mg_calloc((size_t)P, sizeof *h->cnt);
+    h->pos = mg_calloc((size_t)P, sizeof *h->pos);
     quiet(h);
 
     check_ids(h, &s->atoms);
@@ -756,7 +837,6 @@ h5md_file *h5md_open(const char *path, const md *s, const h5md_options *opt, int
     }
     if (!agree(h)) {
         if (resume_frames < 0) {
-            find_rows(h, &s->atoms);
             create_layout(h, s, opt);
             h->nframes = 0;
         } else {
@@ -768,15 +848,24 @@ h5md_file *h5md_open(const char *path, const md *s, const h5md_options *opt, int
                 set_frames(h, h->origin, resume_frames, "box/origin/value");
                 for (int k = 0; k < h->nel; k++)
                     set_frames(h, h->el[k].value, resume_frames, h->el[k].name);
+                /* Cutting a chunk that spans the new end fills its tail in
+                 * HDF5's chunk cache; were it flushed after the next frames
+                 * went to the file (collective writes bypass that cache), it
+                 * would overwrite them. Closing the datasets flushes it now. */
+                close_datasets(h);
+                if (!agree(h))
+                    reopen_layout(h, resume_frames);
                 h->nframes = resume_frames;
             }
         }
     }
     if (agree(h)) {
         snprintf(err, errlen, "%s: %s", path, h->msg);
-        close_all(h);
+        int broken = close_all(h);
         loud(h);
         free_handle(h);
+        if (par_max_int(broken ? 1 : 0))
+            die("%s", err);
         return NULL;
     }
     loud(h);
@@ -814,70 +903,57 @@ void h5md_write_frame(h5md_file *h, const md *s)
     write_small(h, h->edges, H5T_NATIVE_DOUBLE, at, c33, edges, "box/edges/value");
     write_small(h, h->origin, H5T_NATIVE_DOUBLE, at, c3, origin, "box/origin/value");
 
-    find_rows(h, a);
-    size_t n = (size_t)a->nlocal;
-    /* One selection per distinct width: the value datasets of all elements
-     * of that width have the same shape. */
-    int width_of[2] = {0, 0};
-    hid_t space_of[2] = {-1, -1};
-    for (int k = 0; k < h->nel; k++) {
-        element *e = &h->el[k];
-        int slot = -1;
-        for (int q = 0; q < 2 && slot < 0; q++)
-            if (space_of[q] >= 0 && width_of[q] == e->width)
-                slot = q;
-        hid_t fs, own = -1;
-        if (slot >= 0) {
-            fs = space_of[slot];
-        } else {
-            fs = H5Dget_space(e->value);
-            if (!OK(h, fs, "selecting rows of %s", e->name))
-                continue;
-            select_rows(h, fs, f, e->width);
-            for (int q = 0; q < 2 && slot < 0; q++)
-                if (space_of[q] < 0) {
-                    space_of[q] = fs;
-                    width_of[q] = e->width;
-                    slot = q;
-                }
-            if (slot < 0)
-                own = fs;
-        }
+    /* All per-atom values of this frame in one exchange. */
+    int nv = 0;
+    for (int k = 0; k < h->nel; k++)
+        nv += h->el[k].width;
+    size_t n = (size_t)a->nlocal, m = (size_t)(h->hi - h->lo);
+    h->loc = grow(h->loc, &h->loccap, n * (size_t)nv, sizeof *h->loc);
+    for (int k = 0, c0 = 0; k < h->nel; c0 += h->el[k++].width) {
+        const element *e = &h->el[k];
         int w = e->width;
-        reserve_buf(h, n * (size_t)w);
-        const void *buf = h->dbuf;
-        hid_t mtype = H5T_NATIVE_DOUBLE;
-        if (e->kind == K_IMAGE) {
-            for (size_t q = 0; q < n; q++)
-                for (int c = 0; c < 3; c++)
-                    h->ibuf[3 * q + c] = a->image[h->ord[q].i][c];
-            buf = h->ibuf;
-            mtype = H5T_NATIVE_INT;
-        } else if (e->kind == K_COLUMN) {
+        double *out = h->loc + c0;
+        if (e->kind == K_COLUMN) {
             int p = atoms_find_prop(a, e->name);
             if (p < 0 || a->prop[p].width != w) {
                 fail(h, 0, "per-atom column '%s' no longer exists (or changed width)", e->name);
-                memset(h->dbuf, 0, n * (size_t)w * sizeof *h->dbuf);
-            } else {
-                const double *src = a->prop[p].data;
-                for (size_t q = 0; q < n; q++)
-                    memcpy(h->dbuf + q * (size_t)w, src + (size_t)h->ord[q].i * (size_t)w, (size_t)w * sizeof(double));
+                for (size_t i = 0; i < n; i++)
+                    memset(out + i * (size_t)nv, 0, (size_t)w * sizeof *out);
+                continue;
             }
+            const double *src = a->prop[p].data;
+            for (size_t i = 0; i < n; i++)
+                memcpy(out + i * (size_t)nv, src + i * (size_t)w, (size_t)w * sizeof *out);
+        } else if (e->kind == K_IMAGE) {
+            for (size_t i = 0; i < n; i++)
+                for (int c = 0; c < 3; c++)
+                    out[i * (size_t)nv + (size_t)c] = a->image[i][c];
         } else {
             const double(*src)[3] = e->kind == K_POSITION ? a->x : e->kind == K_VELOCITY ? a->v : a->f;
-            for (size_t q = 0; q < n; q++)
-                memcpy(h->dbuf + 3 * q, src[h->ord[q].i], 3 * sizeof(double));
+            for (size_t i = 0; i < n; i++)
+                memcpy(out + i * (size_t)nv, src[i], 3 * sizeof *out);
         }
-        write_rows(h, e->value, mtype, fs, n * (size_t)w, buf, e->name);
-        if (own >= 0)
-            H5Sclose(own);
     }
-    for (int q = 0; q < 2; q++)
-        if (space_of[q] >= 0)
-            H5Sclose(space_of[q]);
+    exchange(h, a, nv);
+    for (int k = 0, c0 = 0; k < h->nel; c0 += h->el[k++].width) {
+        const element *e = &h->el[k];
+        size_t w = (size_t)e->width;
+        if (e->kind == K_IMAGE) {
+            h->ibuf = grow(h->ibuf, &h->icap, m * w, sizeof *h->ibuf);
+            for (size_t r = 0; r < m; r++)
+                for (size_t c = 0; c < w; c++)
+                    h->ibuf[r * w + c] = (int)h->vals[r * (size_t)nv + (size_t)c0 + c];
+            write_block(h, e->value, f, e->width, H5T_NATIVE_INT, h->ibuf, e->name);
+        } else {
+            h->dbuf = grow(h->dbuf, &h->dcap, m * w, sizeof *h->dbuf);
+            for (size_t r = 0; r < m; r++)
+                memcpy(h->dbuf + r * w, h->vals + r * (size_t)nv + (size_t)c0, w * sizeof *h->dbuf);
+            write_block(h, e->value, f, e->width, H5T_NATIVE_DOUBLE, h->dbuf, e->name);
+        }
+    }
     loud(h);
     if (agree(h))
-        mg_fail_run("h5md %s: frame %lld (step %lld): %s", h->path, (long long)f, (long long)s->step, h->msg);
+        die("h5md %s: frame %lld (step %lld): %s", h->path, (long long)f, (long long)s->step, h->msg);
     h->nframes = nf;
 }
 
@@ -891,7 +967,7 @@ void h5md_flush(h5md_file *h)
     OK(h, H5Fflush(h->file, H5F_SCOPE_GLOBAL), "flushing");
     loud(h);
     if (agree(h))
-        mg_fail_run("h5md %s: %s", h->path, h->msg);
+        die("h5md %s: %s", h->path, h->msg);
 }
 
 void h5md_close(h5md_file *h)
@@ -906,5 +982,5 @@ void h5md_close(h5md_file *h)
     snprintf(msg, sizeof msg, "h5md %s: %s", h->path, h->msg);
     free_handle(h);
     if (bad)
-        mg_fail_run("%s", msg);
+        die("%s", msg);
 }

@@ -1,8 +1,9 @@
 /* H5MD 1.1 trajectories (de Buyl, Colberg, Hoefling, Comput. Phys. Commun.
  * 185, 1546 (2014); https://www.nongnu.org/h5md/h5md.html), written
- * collectively with parallel HDF5: every rank writes the rows of its own
- * atoms, nobody gathers the system. Row k of every per-atom dataset is the
- * atom with id k+1, so ids must be 1..N without gaps.
+ * collectively with parallel HDF5. Row k of every per-atom dataset is the
+ * atom with id k+1, so ids must be 1..N without gaps. Each frame one
+ * all-to-all exchange moves every atom's values to the rank that writes its
+ * block of rows; nobody gathers the system.
  *
  *   h5md/                       version [1,1]; author/ name (email); creator/ name "mgmd", version
  *   particles/all/box           dimension 3, boundary periodic|none x3
