@@ -12,7 +12,7 @@ RESUBMIT = 75  # MG_EXIT_RESUBMIT, docs/checkpoints.md
 
 def deck(ensemble, steps, every, data="cuzr-liquid.data", extra="", action=None):
     """A deck that checkpoints every `every` steps (files ck/run.NNNNNN.h5)
-    and writes thermo, a text dump and an extended XYZ file."""
+    and writes thermo, a text dump, an extended XYZ file and an H5MD file."""
     action = action or f"run {steps}"
     return f"""units metal
 timestep 2 fs
@@ -22,12 +22,22 @@ neighbor skin 1.0
 thermo every 5 file thermo.csv
 dump d every 20 file traj.dump columns id type x y z vx vy vz fx fy fz
 dump x every 20 file traj.xyz format xyz columns id vx vy vz
+dump h every 20 file traj.h5md format h5md columns id type x y z vx vy vz ix iy iz
 ensemble {ensemble}
 checkpoint every {every} file ck/run keep 20
 {extra}
 {action}
 write_checkpoint final.h5
 """
+
+
+def h5md_arrays(path):
+    """Every dataset of an H5MD file, by path (for exact comparison)."""
+    import h5py
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    return out
 
 
 def read_bytes(path):

@@ -7,7 +7,8 @@ on 1 and 3 ranks: run the deck straight (it writes checkpoints on its way),
 then restart from a checkpoint in the middle (-restart FILE, and the
 stored-deck form -restart PREFIX with no deck) and let it finish. The
 thermo CSV, the LAMMPS dump and the extended XYZ file must be byte for byte
-those of the straight run, and the final checkpoints' positions, velocities
+those of the straight run, every dataset of the H5MD trajectory equal, and
+the final checkpoints' positions, velocities
 and image flags bitwise equal. No tolerance: the restart rebuilds exactly
 the arrays, ghosts and neighbour lists of the checkpointed step (docs/
 checkpoints.md), so any difference is a bug."""
@@ -17,7 +18,7 @@ import tempfile
 
 import numpy as np
 
-from ckcommon import Checker, atoms_by_id, checkpoints, deck, mt, read_bytes
+from ckcommon import Checker, atoms_by_id, checkpoints, deck, h5md_arrays, mt, read_bytes
 
 CASES = [
     ("nve", "nve", None),
@@ -58,6 +59,10 @@ for name, ens, action in CASES:
                 for fn in FILES:
                     check(read_bytes(os.path.join(again, fn)) == read_bytes(os.path.join(straight, fn)),
                           f"{name} np{nranks} restart from {os.path.basename(mid)} ({how}): {fn} identical")
+                ha, hb = h5md_arrays(os.path.join(straight, "traj.h5md")), h5md_arrays(os.path.join(again, "traj.h5md"))
+                check(ha.keys() == hb.keys() and all(np.array_equal(ha[k], hb[k]) for k in ha),
+                      f"{name} np{nranks} ({how}): every dataset of traj.h5md identical "
+                      f"({len(ha['particles/all/position/value'])} frames)")
                 a, b = atoms_by_id(os.path.join(straight, "final.h5")), atoms_by_id(os.path.join(again, "final.h5"))
                 same = all(np.array_equal(a[k], b[k]) for k in ("id", "x", "v", "image")) and a["step"] == b["step"]
                 check(same, f"{name} np{nranks} ({how}): final positions, velocities, images bitwise equal "
