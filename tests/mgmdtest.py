@@ -97,3 +97,46 @@ def unwrapped(d):
     xy, xz, yz = d["tilt"]
     H = np.array([[L[0], xy, xz], [0, L[1], yz], [0, 0, L[2]]])
     return d["x"] + d["image"] @ H.T
+
+
+class Checks:
+    """A tally of checks: each prints `ok`/`FAIL` and its message; finish()
+    prints `N passed, M failed` and exits 1 if any failed. Call it as
+    checks(ok, message) or checks.check(ok, message); checks.named(name, ok,
+    detail) puts the name first and shows detail only on failure."""
+
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, ok, msg):
+        ok = bool(ok)
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+        print(("ok   " if ok else "FAIL ") + msg)
+        sys.stdout.flush()
+        return ok
+
+    __call__ = check
+
+    def named(self, name, ok, detail=""):
+        return self.check(ok, name + ("" if ok or not detail else ": " + str(detail)))
+
+    def summary(self):
+        """Print the counts; return the exit status."""
+        print(f"{self.passed} passed, {self.failed} failed")
+        return 1 if self.failed else 0
+
+    def finish(self):
+        sys.exit(self.summary())
+
+
+def is_png(path, min_bytes=10000):
+    """A PNG (signature, IHDR first) larger than min_bytes: an empty
+    matplotlib figure is ~5 kB, so 10 kB means something was drawn."""
+    if not os.path.exists(path):
+        return False
+    with open(path, "rb") as f:
+        head = f.read(16)
+    return head == b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" and os.path.getsize(path) > min_bytes

@@ -66,18 +66,5 @@ def checkpoints(wd):
     return sorted(os.path.join(d, n) for n in os.listdir(d) if n.endswith(".h5")) if os.path.isdir(d) else []
 
 
-class Checker:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def __call__(self, ok, what):
-        print(("PASS " if ok else "FAIL ") + what)
-        sys.stdout.flush()
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-
-    def finish(self):
-        print(f"{self.passed} passed, {self.failed} failed")
-        sys.exit(1 if self.failed else 0)
+# The tally (tests/mgmdtest.py): check(ok, message), then finish().
+Checker = mt.Checks

@@ -34,6 +34,7 @@ for name, ens in [("nvt", "nvt temp 1500 K tdamp 0.1 ps"),
             shutil.copy(os.path.join(ref, "thermo.csv"), run)
             shutil.copy(os.path.join(ref, "traj.dump"), run)
             shutil.copy(os.path.join(ref, "traj.xyz"), run)
+            shutil.copy(os.path.join(ref, "traj.h5md"), run)
             p = mt.run_mgmd(text, run, np_=n, args=("-restart", "ck/" + os.path.basename(first)))
             t = mt.read_thermo(os.path.join(run, "thermo.csv"))
             same_rows = np.array_equal(t["step"], t_ref["step"])

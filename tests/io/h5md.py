@@ -71,18 +71,8 @@ NF = 4
 RTOL = 1e-12
 FIXTURES = [("cuzr-glass.data", "ppp"), ("cuzr-triclinic.data", "ppp"), ("cuzr-slab.data", "ppf")]
 
-passed, failed = 0, 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    ok = bool(ok)
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-    print("%s %s%s" % ("ok  " if ok else "FAIL", name, "" if ok or not detail else ": " + str(detail)))
-    sys.stdout.flush()
+checks = mt.Checks()
+check = checks.named  # check(name, ok, detail)
 
 
 def run(args, np_=None, expect_ok=True):
@@ -355,8 +345,7 @@ def main():
                      ["gap.h5", "ids must be 1..N", "499 atoms"])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return checks.summary()
 
 
 if __name__ == "__main__":

@@ -12,20 +12,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import mgmdtest as mt
 
 TOOL = os.path.join(mt.HERE, "..", "tools", "plot-thermo")
-results = []
-
-
-def check(name, ok):
-    results.append(ok)
-    print(("ok   " if ok else "FAIL ") + name)
-
-
-def is_png(path):
-    if not os.path.exists(path):
-        return False
-    with open(path, "rb") as f:
-        head = f.read(16)
-    return head == b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" and os.path.getsize(path) > 10000
+checks = mt.Checks()
+check = checks.named
+is_png = mt.is_png
 
 
 with tempfile.TemporaryDirectory() as wd:
@@ -54,5 +43,4 @@ run 50
     check("  and names the columns that exist", "nosuch" in p.stderr and "temp" in p.stderr)
     check("  and writes no PNG", not os.path.exists(bad))
 
-print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
-sys.exit(0 if all(results) else 1)
+checks.finish()

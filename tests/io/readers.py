@@ -69,18 +69,8 @@ TOL = 1e-10
 STEPS, EVERY = 10, 5
 COLUMNS = "id type element x y z vx vy vz fx fy fz pe"
 
-passed, failed = 0, 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    ok = bool(ok)
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}")
-    return ok
+checks = mt.Checks()
+check = checks.named  # check(name, ok, detail)
 
 
 def maxdiff(a, b):
@@ -261,5 +251,4 @@ write_data end.data
 
 check_case("triclinic", os.path.join(mt.DATA, "cuzr-triclinic.data"), True)
 check_case("orthogonal", os.path.join(mt.DATA, "cuzr-liquid.data"), False)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+checks.finish()

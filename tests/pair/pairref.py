@@ -133,16 +133,5 @@ def read_dump(path):
     return frames
 
 
-class Checks:
-    def __init__(self):
-        self.results = []
-
-    def check(self, ok, msg):
-        self.results.append(bool(ok))
-        print(("ok   " if ok else "FAIL ") + msg)
-        sys.stdout.flush()
-
-    def finish(self):
-        p = sum(self.results)
-        print(f"{p} passed, {len(self.results) - p} failed")
-        sys.exit(0 if all(self.results) else 1)
+# The tally every test here uses (tests/mgmdtest.py).
+Checks = mt.Checks

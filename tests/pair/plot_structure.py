@@ -26,12 +26,7 @@ MOTIFS = """step,time[ps],temp[K],element,rank,n3,n4,n5,n6,n7,count,fraction
 """
 
 
-def is_png(path):
-    if not os.path.exists(path):
-        return False
-    with open(path, "rb") as f:
-        head = f.read(16)
-    return head == b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" and os.path.getsize(path) > 10000
+is_png = pr.mt.is_png
 
 
 def tool(*args):

@@ -18,23 +18,15 @@ CU_POT = "/usr/share/lammps/potentials/Cu_u3.eam"
 RADII = {1: 1.28, 2: 1.60}  # A, Cu and Zr (types 1 and 2 of the fixtures)
 COLS = ["n3", "n4", "n5", "n6", "n7", "nmax", "cn", "vol", "surface"]
 
-failures = []
-
-
-def check(ok, what):
-    """Record a check; print it; the test fails at the end if any failed."""
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
+CHECKS = mt.Checks()
+check = CHECKS.check  # check(ok, message): the shared tally (tests/mgmdtest.py)
 
 
 def finish():
     """Exit 1 if a check failed (keeping the work folders), else clean up."""
-    if failures:
-        print("%d check(s) failed" % len(failures))
+    if CHECKS.summary():
         sys.exit(1)
     cleanup()
-    print("all checks passed")
 
 
 def workdir(name):
@@ -45,7 +37,7 @@ def workdir(name):
 
 
 def cleanup():
-    if not failures:
+    if not CHECKS.failed:
         shutil.rmtree(os.path.join(os.environ.get("MGMD_TEST_TMP", "/tmp"), "mgmd-voronoi-%d" % os.getpid()),
                       ignore_errors=True)
 
