@@ -24,7 +24,7 @@ from ckcommon import RESUBMIT, Checker, checkpoints, deck, mt, read_bytes
 
 check = Checker()
 SRC = os.environ.get("MGMD_SOURCE", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-text = deck("nvt temp 1500 K tdamp 0.1 ps", 3000, 100000, extra="progress every 1 s")
+text = deck("nvt temp 1500 K tdamp 0.1 ps", 1500, 100000, extra="progress every 1 s")
 
 
 def start(wd, nranks):
