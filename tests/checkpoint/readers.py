@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Trajectories load in the readers users have, and agree with the checkpoint.
+"""Trajectories load in the readers users have, and agree with the checkpoint
+(which h5dump reads too).
 
 A 200-step NVT run of the triclinic Cu-Zr liquid (and of the orthogonal one)
 on 2 ranks writes, at steps 0, 100 and 200, an H5MD file, a LAMMPS dump and
@@ -47,6 +48,10 @@ write_data final.data
         ck = atoms_by_id(os.path.join(wd, "final.h5"))
         cell = cell_from_checkpoint(os.path.join(wd, "final.h5"))
         tag = data.split(".")[0]
+
+        p = mt.subprocess.run(["h5dump", "-A", os.path.join(wd, "final.h5")], capture_output=True, text=True)
+        check(p.returncode == 0 and '"mgmd checkpoint"' in p.stdout and "format_version" in p.stdout,
+              f"{tag}: h5dump reads the checkpoint's attributes (exit {p.returncode})")
 
         import MDAnalysis as mda
         u = mda.Universe(os.path.join(wd, "final.data"), os.path.join(wd, "traj.h5md"), format="H5MD",
