@@ -77,15 +77,12 @@ T0 = 1500.0
 EQ, PROD, EVERY, NBLOCK = 500, 10000, 10, 10
 DRIFT_TOL = 1e-5  # eV/atom per 1000 steps (issue 2's NVE bound)
 POT = "/usr/share/lammps/potentials/CuZr_mm.eam.fs"
-failed = passed = 0
+checks = mt.Checks()
 
 
 def check(name, ok, text):
-    global failed, passed
-    print(f"{'ok  ' if ok else 'FAIL'} {name}: {text}")
-    sys.stdout.flush()
-    passed += bool(ok)
-    failed += not ok
+    """The shared tally (tests/mgmdtest.py), with the measured values shown."""
+    checks(ok, f"{name}: {text}")
 
 
 def block_mean(x, nblock):
@@ -313,5 +310,4 @@ run 1000
         lpm, lpse = block_mean(lt["press"][lprod], NBLOCK)
         print(f"     LAMMPS <P> = {lpm:.1f} +- {lpse:.1f} bar, <T> = {lt['temp'][lprod].mean():.1f} K")
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+checks.finish()

@@ -24,14 +24,12 @@ import mgmdtest as mt
 
 T0 = 1500.0
 EQ, PROD, EVERY, NBLOCK = 2000, 12000, 10, 10
-failed = passed = 0
+checks = mt.Checks()
 
 
 def check(name, ok, text):
-    global failed, passed
-    print(f"{'ok  ' if ok else 'FAIL'} {name}: {text}")
-    passed += bool(ok)
-    failed += not ok
+    """The shared tally (tests/mgmdtest.py), with the measured values shown."""
+    checks(ok, f"{name}: {text}")
 
 
 for label, ens in (("nose-hoover", "nvt temp 1500 K tdamp 0.1 ps"),
@@ -66,5 +64,4 @@ run {PROD}
         slope = np.polyfit(th["step"], e, 1)[0] * 1000
         check("nose-hoover conserved quantity", abs(slope) < 1e-5,
               f"drift {slope:.2e} eV/atom per 1000 steps (tol 1e-5)")
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+checks.finish()

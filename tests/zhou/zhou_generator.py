@@ -26,6 +26,9 @@ import tempfile
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import mgmdtest as mt  # noqa: E402
+
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 TOOL = os.path.join(ROOT, "tools", "eam-zhou")
 TSV = os.path.join(ROOT, "tools", "zhou", "zhou2004-eam-parameters.tsv")
@@ -40,16 +43,8 @@ SHIPPED = {  # file -> elements, as in potentials/README.md
 PUBLISHED = {"Pd": (3.8904, 3.91), "Cu": (3.6150, 3.54), "Ni": (3.5196, 4.45)}
 TOL_A0, TOL_EC = 1e-3, 0.01
 
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    print("%s: %s" % ("ok  " if ok else "FAIL", what))
-    if ok:
-        passed += 1
-    else:
-        failed += 1
+checks = mt.Checks()
+check = checks.check  # check(ok, what): the shared tally (tests/mgmdtest.py)
 
 
 def run(args, **kw):
@@ -217,8 +212,7 @@ def main():
             check(p.returncode == 1 and "FAIL" in p.stdout,
                   "a Pd F(rho) scaled by 1.01 fails the self-check (exit %d)" % p.returncode)
 
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return checks.summary()
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import mgmdtest as mt  # noqa: E402
+
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 POT = os.path.join(ROOT, "potentials")
 PDCUNI = os.path.join(POT, "PdCuNi_zhou04.eam.alloy")
@@ -43,16 +46,8 @@ RELAX = [
 ]
 TOL_A0, TOL_E = 1e-3, 0.01
 
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    print("%s: %s" % ("ok  " if ok else "FAIL", what))
-    if ok:
-        passed += 1
-    else:
-        failed += 1
+checks = mt.Checks()
+check = checks.check  # check(ok, what): the shared tally (tests/mgmdtest.py)
 
 
 def lammps(lmp, deck, wd, name):
@@ -164,8 +159,7 @@ def main():
             check(p.returncode == 0 and p.stdout.rstrip().endswith("compare-lammps: PASS"),
                   "compare-lammps %s with %s: PASS (exit %d)" % (what, os.path.basename(pot), p.returncode))
 
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return checks.summary()
 
 
 if __name__ == "__main__":
