@@ -26,6 +26,7 @@
 struct ckpt_state {
     hid_t group;
     int writing;
+    hid_t xfer;       /* the file's collective transfer list, when writing */
 };
 
 struct ckpt_file {
@@ -308,6 +309,27 @@ static void test_stall(const char *phase, int64_t seq)
     }
 }
 
+/* The thermostat's and barostat's real-valued settings and state, by
+ * attribute name: one list for writing and reading. */
+typedef struct ens_field {
+    const char *name;
+    double *v;
+    int n;
+} ens_field;
+
+static int ensemble_fields(ensemble *e, ens_field *f)
+{
+    const ens_field all[] = {
+        {"t_start", &e->t_start, 1}, {"t_stop", &e->t_stop, 1}, {"tdamp", &e->tdamp, 1},
+        {"eta", e->eta, NH_MAX_CHAIN}, {"eta_dot", e->eta_dot, NH_MAX_CHAIN}, {"reservoir", &e->reservoir, 1},
+        {"t_target", &e->t_target, 1}, {"p_start", &e->p_start, 1}, {"p_stop", &e->p_stop, 1},
+        {"pdamp", &e->pdamp, 1}, {"omega_dot", e->omega_dot, 6}, {"etap", e->etap, NH_MAX_CHAIN},
+        {"etap_dot", e->etap_dot, NH_MAX_CHAIN}, {"p_target", &e->p_target, 1}, {"mtk_term2", &e->mtk_term2, 1},
+    };
+    memcpy(f, all, sizeof all);
+    return (int)(sizeof all / sizeof all[0]);
+}
+
 static void write_ensemble(hid_t f, const ensemble *e)
 {
     hid_t g = H5Gcreate2(f, "ensemble", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -316,21 +338,11 @@ static void write_ensemble(hid_t f, const ensemble *e)
     attr_ints(g, "kind_chain_couple_pchain", ints, 4);
     attr_ints(g, "paxis", e->paxis, 3);
     attr_i64(g, "seed", (int64_t)e->seed);
-    attr_dbl(g, "t_start", e->t_start);
-    attr_dbl(g, "t_stop", e->t_stop);
-    attr_dbl(g, "tdamp", e->tdamp);
-    attr_dbls(g, "eta", e->eta, NH_MAX_CHAIN);
-    attr_dbls(g, "eta_dot", e->eta_dot, NH_MAX_CHAIN);
-    attr_dbl(g, "reservoir", e->reservoir);
-    attr_dbl(g, "t_target", e->t_target);
-    attr_dbl(g, "p_start", e->p_start);
-    attr_dbl(g, "p_stop", e->p_stop);
-    attr_dbl(g, "pdamp", e->pdamp);
-    attr_dbls(g, "omega_dot", e->omega_dot, 6);
-    attr_dbls(g, "etap", e->etap, NH_MAX_CHAIN);
-    attr_dbls(g, "etap_dot", e->etap_dot, NH_MAX_CHAIN);
-    attr_dbl(g, "p_target", e->p_target);
-    attr_dbl(g, "mtk_term2", e->mtk_term2);
+    ensemble copy = *e;
+    ens_field d[32];
+    int nd = ensemble_fields(&copy, d);
+    for (int k = 0; k < nd; k++)
+        attr_dbls(g, d[k].name, d[k].v, d[k].n);
     attr_str(g, "units", "temperatures K, times ps, pressures bar, eta dimensionless, eta_dot and omega_dot 1/ps, "
                          "reservoir eV");
     H5Gclose(g);
@@ -346,15 +358,10 @@ static int read_ensemble(hid_t f, ensemble *e)
     int bad = attr_read(g, "kind_chain_couple_pchain", H5T_NATIVE_INT, ints, 4);
     bad |= attr_read(g, "paxis", H5T_NATIVE_INT, e->paxis, 3);
     bad |= attr_read(g, "seed", H5T_NATIVE_INT64, &seed, 1);
-    struct { const char *n; double *v; int k; } d[] = {
-        {"t_start", &e->t_start, 1}, {"t_stop", &e->t_stop, 1}, {"tdamp", &e->tdamp, 1},
-        {"eta", e->eta, NH_MAX_CHAIN}, {"eta_dot", e->eta_dot, NH_MAX_CHAIN}, {"reservoir", &e->reservoir, 1},
-        {"t_target", &e->t_target, 1}, {"p_start", &e->p_start, 1}, {"p_stop", &e->p_stop, 1},
-        {"pdamp", &e->pdamp, 1}, {"omega_dot", e->omega_dot, 6}, {"etap", e->etap, NH_MAX_CHAIN},
-        {"etap_dot", e->etap_dot, NH_MAX_CHAIN}, {"p_target", &e->p_target, 1}, {"mtk_term2", &e->mtk_term2, 1},
-    };
-    for (size_t k = 0; k < sizeof d / sizeof d[0]; k++)
-        bad |= attr_read(g, d[k].n, H5T_NATIVE_DOUBLE, d[k].v, (hsize_t)d[k].k);
+    ens_field d[32];
+    int nd = ensemble_fields(e, d);
+    for (int k = 0; k < nd; k++)
+        bad |= attr_read(g, d[k].name, H5T_NATIVE_DOUBLE, d[k].v, (hsize_t)d[k].n);
     H5Gclose(g);
     if (bad)
         return -1;
@@ -366,7 +373,7 @@ static int read_ensemble(hid_t f, ensemble *e)
     return 0;
 }
 
-static void write_outputs(hid_t f, md *s, outputs *o, hid_t xfer)
+static void write_outputs(hid_t f, outputs *o, hid_t xfer)
 {
     hid_t g = H5Gcreate2(f, "outputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hid_t t = H5Gcreate2(g, "thermo", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -392,15 +399,13 @@ static void write_outputs(hid_t f, md *s, outputs *o, hid_t xfer)
         attr_str(h, "kind", ob->ops->kind);
         attr_i64(h, "last_step", ob->last_step);
         if (ob->ops->save) {
-            struct ckpt_state c = {h, 1};
-            (void)xfer;
+            struct ckpt_state c = {h, 1, xfer};
             ob->ops->save(ob, &c);
         }
         H5Gclose(h);
     }
     H5Gclose(og);
     H5Gclose(g);
-    (void)s;
 }
 
 static void write_file(const char *path, md *s, const ensemble *e, outputs *o, const ckpt_meta *m)
@@ -487,7 +492,7 @@ static void write_file(const char *path, md *s, const ensemble *e, outputs *o, c
     test_stall("atoms", m->seq);
 
     write_ensemble(f, e);
-    write_outputs(f, s, o, xfer);
+    write_outputs(f, o, xfer);
 
     /* The deck and where we are in it. */
     hid_t dg = H5Gcreate2(f, "deck", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -859,7 +864,7 @@ static void restore_outputs(ckpt_file *f, md *s, outputs *o)
         hid_t h = H5Gopen2(g, name, H5P_DEFAULT);
         attr_read(h, "last_step", H5T_NATIVE_INT64, &ob->last_step, 1);
         if (ob->ops->restore) {
-            struct ckpt_state c = {h, 0};
+            struct ckpt_state c = {h, 0, H5P_DEFAULT};
             ob->ops->restore(ob, &c);
         }
         H5Gclose(h);
@@ -889,10 +894,7 @@ static void put(struct ckpt_state *c, const char *key, hid_t type, const void *v
 {
     if (!c->writing)
         mg_fail_all("checkpoint: put '%s' while reading", key);
-    hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
-    H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
-    small_write(c->group, key, type, v, (hsize_t)n, xfer);
-    H5Pclose(xfer);
+    small_write(c->group, key, type, v, (hsize_t)n, c->xfer);
 }
 
 static int get(struct ckpt_state *c, const char *key, hid_t type, void *v, size_t n)

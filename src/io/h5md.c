@@ -344,6 +344,17 @@ static void set_frames(h5md_file *h, hid_t d, int64_t frames, const char *what)
     OK(h, H5Dset_extent(d, dims), "resizing %s to %lld frames", what, (long long)frames);
 }
 
+/* Every time-dependent dataset of the file to `frames` frames. */
+static void set_all_frames(h5md_file *h, int64_t frames)
+{
+    set_frames(h, h->step, frames, "position/step");
+    set_frames(h, h->time, frames, "position/time");
+    set_frames(h, h->edges, frames, "box/edges/value");
+    set_frames(h, h->origin, frames, "box/origin/value");
+    for (int k = 0; k < h->nel; k++)
+        set_frames(h, h->el[k].value, frames, h->el[k].name);
+}
+
 /* Rank 0 writes a block of a small dataset (start/count in file
  * coordinates); the others take part in the collective call with nothing. */
 static void write_small(h5md_file *h, hid_t d, hid_t mtype, const hsize_t *start, const hsize_t *count,
@@ -842,12 +853,7 @@ h5md_file *h5md_open(const char *path, const md *s, const h5md_options *opt, int
         } else {
             reopen_layout(h, resume_frames);
             if (!agree(h)) {
-                set_frames(h, h->step, resume_frames, "position/step");
-                set_frames(h, h->time, resume_frames, "position/time");
-                set_frames(h, h->edges, resume_frames, "box/edges/value");
-                set_frames(h, h->origin, resume_frames, "box/origin/value");
-                for (int k = 0; k < h->nel; k++)
-                    set_frames(h, h->el[k].value, resume_frames, h->el[k].name);
+                set_all_frames(h, resume_frames);
                 /* Cutting a chunk that spans the new end fills its tail in
                  * HDF5's chunk cache; were it flushed after the next frames
                  * went to the file (collective writes bypass that cache), it
@@ -883,12 +889,7 @@ void h5md_write_frame(h5md_file *h, const md *s)
     if (a->natoms != h->natoms)
         fail(h, 0, "the system has %lld atoms, the file %lld", (long long)a->natoms, (long long)h->natoms);
 
-    set_frames(h, h->step, nf, "position/step");
-    set_frames(h, h->time, nf, "position/time");
-    set_frames(h, h->edges, nf, "box/edges/value");
-    set_frames(h, h->origin, nf, "box/origin/value");
-    for (int k = 0; k < h->nel; k++)
-        set_frames(h, h->el[k].value, nf, h->el[k].name);
+    set_all_frames(h, nf);
 
     hsize_t at[3] = {(hsize_t)f, 0, 0}, c1[1] = {1}, c33[3] = {1, 3, 3}, c3[2] = {1, 3};
     int64_t step = s->step;
