@@ -853,6 +853,7 @@ static const deck_command commands[] = {
     {"progress", cmd_progress, CMD_SETTING},
     {"processors", cmd_processors, CMD_SETTING},
     {"quench", cmd_quench, CMD_ACTION},
+    {"read_checkpoint", cmd_read_checkpoint, CMD_CREATE},
     {"read_data", cmd_read_data, CMD_CREATE},
     {"restart", cmd_restart, CMD_SETTING},
     {"run", cmd_run, CMD_ACTION},

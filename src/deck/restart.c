@@ -398,26 +398,53 @@ static int list_series(const char *prefix, cand **out)
     return n;
 }
 
+/* NAME as a file (validated; NULL and the reason in the fatal error if it is
+ * damaged), or the newest valid checkpoint NAME.NNNNNN.h5 with damaged ones
+ * skipped (NULL if none; *nseries says how many there were). The file taken
+ * goes to chosen. `cmd` names the command in messages. */
+static ckpt_file *open_file_or_newest(const char *cmd, const char *name, int *is_file, int *nseries,
+                                      char *chosen, size_t len)
+{
+    char why[1400];
+    ckpt_file *f = NULL;
+    struct stat sb;
+    *is_file = 0;
+    *nseries = 0;
+    if (par_rank() == 0)
+        *is_file = stat(name, &sb) == 0 && S_ISREG(sb.st_mode);
+    par_bcast_ints(is_file, 1, 0);
+    if (*is_file) {
+        double t0 = par_wtime();
+        f = ckpt_open(name, why, sizeof why);
+        if (!f)
+            mg_fail_all("%s: %s", cmd, why);
+        if (par_rank() == 0)
+            printf("%s: %s validated (every checksum) in %.3g s\n", cmd, name, par_wtime() - t0);
+        snprintf(chosen, len, "%s", name);
+        return f;
+    }
+    cand *c = NULL;
+    int n = list_series(name, &c);
+    for (int k = 0; k < n && !f; k++) {
+        f = ckpt_open(c[k].path, why, sizeof why);
+        if (!f)
+            mg_warn("%s: skipping %s", cmd, why);
+        else
+            snprintf(chosen, len, "%s", c[k].path);
+    }
+    free(c);
+    *nseries = n;
+    return f;
+}
+
 int restart_from(deck *dk, const char *prefix, int optional)
 {
     restart_state *rs = dk->rs;
     if (rs->ck || dk->s->have_box)
         mg_fail_all("restart: only once, and before the system is created");
-    char why[1400];
-    ckpt_file *f = NULL;
-    struct stat sb;
-    int is_file = 0;
-    if (par_rank() == 0)
-        is_file = stat(prefix, &sb) == 0 && S_ISREG(sb.st_mode);
-    par_bcast_ints(&is_file, 1, 0);
+    int is_file, n;
+    ckpt_file *f = open_file_or_newest("restart", prefix, &is_file, &n, rs->last_path, sizeof rs->last_path);
     if (is_file) {
-        double t0 = par_wtime();
-        f = ckpt_open(prefix, why, sizeof why);
-        if (!f)
-            mg_fail_all("restart: %s", why);
-        if (par_rank() == 0)
-            printf("restart: %s validated (every checksum) in %.3g s\n", prefix, par_wtime() - t0);
-        snprintf(rs->last_path, sizeof rs->last_path, "%s", prefix);
         char tmp[1024];
         snprintf(tmp, sizeof tmp, "%s", prefix);
         /* Continue the numbered series the file belongs to. */
@@ -431,16 +458,6 @@ int restart_from(deck *dk, const char *prefix, int optional)
             }
         }
     } else {
-        cand *c = NULL;
-        int n = list_series(prefix, &c);
-        for (int k = 0; k < n && !f; k++) {
-            f = ckpt_open(c[k].path, why, sizeof why);
-            if (!f)
-                mg_warn("restart: skipping %s", why);
-            else
-                snprintf(rs->last_path, sizeof rs->last_path, "%s", c[k].path);
-        }
-        free(c);
         if (!f) {
             if (optional)
                 return 0;
@@ -571,6 +588,37 @@ void cmd_restart(deck *dk)
         printf("restart: no checkpoint %s.NNNNNN.h5 yet: starting from the beginning\n", prefix);
         fflush(stdout);
     }
+}
+
+/* A new run from a checkpoint's configuration (a glass made by another
+ * deck): box, boundaries, types, atoms, velocities, image flags. The clock,
+ * ensemble, outputs and deck of the checkpoint are not taken. */
+void cmd_read_checkpoint(deck *dk)
+{
+    int i = 1;
+    char name[2048], chosen[1024] = "";
+    deck_path(dk, deck_word(dk, &i, "checkpoint file or prefix"), name, sizeof name);
+    deck_done(dk, i);
+    if (dk->s->have_box)
+        deck_fail(dk, "read_checkpoint must come before the system is created (read_data, create_lattice, "
+                  "create_alloy)");
+    int is_file, n;
+    ckpt_file *f = open_file_or_newest("read_checkpoint", name, &is_file, &n, chosen, sizeof chosen);
+    if (!f && !n && name[0] != '/') {
+        /* A prefix relative to the deck's folder (deck_path found no file). */
+        char in_dir[3200];
+        snprintf(in_dir, sizeof in_dir, "%s/%s", dk->dir, name);
+        f = open_file_or_newest("read_checkpoint", in_dir, &is_file, &n, chosen, sizeof chosen);
+    }
+    if (!f)
+        deck_fail(dk, "read_checkpoint: %s is not a file and there is no usable checkpoint %s.NNNNNN.h5%s", name,
+                  name, n ? " (all damaged: see the warnings above)" : "");
+    long long line = (long long)ckpt_meta_of(f)->pos.line;
+    ckpt_load_system(f, dk->s);
+    ckpt_close(f);
+    if (par_rank() == 0)
+        printf("read_checkpoint: %lld atoms, %d types from %s (written at line %lld of its deck); the clock "
+               "starts at 0\n", (long long)dk->s->atoms.natoms, dk->s->atoms.ntypes, chosen, line);
 }
 
 void cmd_progress(deck *dk)

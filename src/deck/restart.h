@@ -41,6 +41,7 @@ void deck_dynamics(deck *dk, int64_t nsteps);
 void cmd_checkpoint(deck *dk);
 void cmd_write_checkpoint(deck *dk);
 void cmd_restart(deck *dk);
+void cmd_read_checkpoint(deck *dk);
 void cmd_progress(deck *dk);
 
 #endif

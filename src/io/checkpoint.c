@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <inttypes.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -470,6 +471,17 @@ static void write_file(const char *path, md *s, const ensemble *e, outputs *o, c
     attr_str(ty, "elements", elem);
     attr_str(ty, "unit", "mass g/mol");
     H5Gclose(ty);
+    if (s->pot) {
+        /* Which tables the forces came from: a restart that reads different
+         * ones would silently continue with other dynamics. */
+        static const char *style[] = {"eam", "eam/alloy", "eam/fs"};
+        hid_t pg = H5Gcreate2(f, "potential", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        attr_str(pg, "style", style[s->pot->style]);
+        attr_i64(pg, "table_hash", (int64_t)s->pot->hash);
+        attr_dbl(pg, "cutoff", s->pot->cut);
+        attr_str(pg, "unit", "cutoff Angstrom; table_hash: 64-bit FNV-1a of every tabulated value");
+        H5Gclose(pg);
+    }
 
     /* Atoms, each rank its slab in its own order. */
     atoms *a = &s->atoms;
@@ -872,6 +884,25 @@ static void restore_outputs(ckpt_file *f, md *s, outputs *o)
     H5Gclose(g);
 }
 
+/* The replayed deck must have read the same potential tables. */
+static void check_potential(ckpt_file *f, const md *s)
+{
+    if (H5Lexists(f->file, "potential", H5P_DEFAULT) <= 0 || !s->pot)
+        return; /* written before any potential was chosen */
+    hid_t pg = H5Gopen2(f->file, "potential", H5P_DEFAULT);
+    int64_t h = 0;
+    int bad = attr_read(pg, "table_hash", H5T_NATIVE_INT64, &h, 1);
+    H5Gclose(pg);
+    if (bad)
+        fail_file(f, "the potential record is incomplete");
+    if ((uint64_t)h != s->pot->hash)
+        mg_fail_all("restart from %s: the potential tables differ from those the checkpoint was written with "
+                    "(hash %016" PRIx64 ", now %016" PRIx64 "): the potential file has changed since, so the "
+                    "run would not continue the same dynamics; restore that file, or begin a new deck with "
+                    "read_checkpoint to go on with another potential",
+                    f->path, (uint64_t)h, s->pot->hash);
+}
+
 void ckpt_load_state(ckpt_file *f, md *s, ensemble *e, outputs *o)
 {
     ckpt_load_system(f, s);
@@ -885,6 +916,7 @@ void ckpt_load_state(ckpt_file *f, md *s, ensemble *e, outputs *o)
         fail_file(f, "the state record is incomplete");
     if (read_ensemble(f->file, e) != 0)
         fail_file(f, "the ensemble record is incomplete");
+    check_potential(f, s);
     restore_outputs(f, s, o);
 }
 

@@ -49,6 +49,7 @@ void eam_setup(eam *p, enum eam_style style, eam_tables *tab)
 {
     memset(p, 0, sizeof *p);
     p->style = style;
+    p->hash = eam_tables_hash(tab);
     p->tab = *tab;
     memset(tab, 0, sizeof *tab);
     eam_tables *t = &p->tab;

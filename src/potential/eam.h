@@ -31,6 +31,7 @@ typedef struct eam_pass2 { double c[16]; } eam_pass2;       /* see eam.c        
 typedef struct eam {
     enum eam_style style;
     eam_tables tab;
+    uint64_t hash;              /* eam_tables_hash of tab (checkpoints)       */
     int ntypes, nr, nrho;
     double dr, rdr, drho, rdrho, rhomax, cut;
     double rmin;                /* closest allowed approach (A): eam.c        */

@@ -58,6 +58,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -959,6 +960,36 @@ size_t eam_tables_pack_size(const eam_tables *t, size_t *nint)
     if (nint) *nint = PACK_NHEAD_I + nt1 + 2 * nt1 * nt1 + PACK_NAME * nt1;
     return PACK_NHEAD_D + nt1 + (size_t)t->nfrho * (size_t)t->nrho +
            ((size_t)t->nrhor + (size_t)t->nz2r) * (size_t)t->nr;
+}
+
+/* FNV-1a over the bytes, 64-bit. */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *b = data;
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ b[k]) * 1099511628211ull;
+    return h;
+}
+
+uint64_t eam_tables_hash(const eam_tables *t)
+{
+    size_t nint = 0, ndbl = eam_tables_pack_size(t, &nint);
+    double *d = malloc(ndbl * sizeof *d);
+    int *i = malloc(nint * sizeof *i);
+    if (!d || !i) {
+        free(d);
+        free(i);
+        return 0;
+    }
+    eam_tables_pack(t, d, i);
+    /* The numbers and the type maps; the element names are left out (their
+     * padding bytes are not defined, and the checkpoint stores them anyway). */
+    size_t nt1 = (size_t)t->ntypes + 1;
+    uint64_t h = fnv1a(1469598103934665603ull, i, (nint - PACK_NAME * nt1) * sizeof *i);
+    h = fnv1a(h, d, ndbl * sizeof *d);
+    free(d);
+    free(i);
+    return h;
 }
 
 void eam_tables_pack(const eam_tables *t, double *dbuf, int *ibuf)

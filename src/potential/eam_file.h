@@ -19,6 +19,7 @@
 #define MGMD_EAM_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum eam_style { EAM_FUNCFL = 0, EAM_SETFL = 1, EAM_FS = 2 };
 
@@ -73,5 +74,10 @@ void eam_tables_free(eam_tables *t);
 size_t eam_tables_pack_size(const eam_tables *t, size_t *nint);
 void eam_tables_pack(const eam_tables *t, double *dbuf, int *ibuf);
 int eam_tables_unpack(eam_tables *t, const double *dbuf, const int *ibuf);
+
+/* A 64-bit hash of every tabulated number and type map: equal for files that
+ * differ only in layout or digits beyond double precision, different when any
+ * value the forces use changes. Checkpoints store it (docs/checkpoints.md). */
+uint64_t eam_tables_hash(const eam_tables *t);
 
 #endif

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Quench in mgmd and in LAMMPS: same protocol, three seeds each (issue 3,
-label `long`; about an hour on two cores: `ctest -L long` or
-`tools/setup long`).
+label `long`: `ctest -L long` or `tools/setup long`). The six simulations
+are independent and run side by side, MGMD_LONG_JOBS at a time (default: one
+per core, each on MGMD_LONG_RANKS ranks, default 1); about 75 min on two
+cores.
 
 2,048-atom Cu64Zr36 (random on 8x8x8 fcc cells, a = 4.065 A), Mendelev's
 CuZr_mm.eam.fs; 20 ps at 2000 K and 0 bar, then 2000 K -> 300 K at 1e13 K/s
@@ -19,6 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -36,7 +39,8 @@ STEPS_Q = int(round(1700 / (RATE * 1e-12) / 0.002))   # quench steps of 2 fs
 EVERY = max(1, STEPS_Q // 850)                          # ~850 thermo lines per quench
 POT = "/usr/share/lammps/potentials/CuZr_mm.eam.fs"
 TOOL = os.path.join(mt.HERE, "..", "tools", "find-tg")
-NP = int(os.environ.get("MGMD_LONG_RANKS", "2"))
+NP = int(os.environ.get("MGMD_LONG_RANKS", "1"))
+JOBS = int(os.environ.get("MGMD_LONG_JOBS", str(max(1, (os.cpu_count() or 1) // NP))))
 
 
 def tg_of(csv):
@@ -46,7 +50,8 @@ def tg_of(csv):
     return float(line[2]), float(line[4])
 
 
-def mgmd_run(seed, wd):
+def make_start(seed, wd):
+    """The shared starting configuration of one seed (random alloy, 2000 K velocities)."""
     start = os.path.join(wd, "start.data")
     mt.run_mgmd(f"""units metal
 create_alloy Cu64Zr36 lattice fcc 4.065 A cells {CELLS} {CELLS} {CELLS} seed {seed}
@@ -54,6 +59,10 @@ potential eam/fs CuZr_mm.eam.fs Cu Zr
 velocity create 2000 K seed {seed}
 write_data {start}
 """, os.path.join(wd, "make"))
+    return start
+
+
+def mgmd_run(start, wd):
     mt.run_mgmd(f"""units metal
 timestep 2 fs
 read_data {start}
@@ -67,7 +76,7 @@ thermo every {EVERY} file final.csv
 hold 300 K for 10 ps
 """, wd, np_=NP, timeout=7200)
     fin = mt.read_thermo(os.path.join(wd, "final.csv"))
-    return start, fin["density"][1:].mean(), fin["pe"][1:].mean() / N, tg_of(os.path.join(wd, "quench.csv"))
+    return fin["density"][1:].mean(), fin["pe"][1:].mean() / N, tg_of(os.path.join(wd, "quench.csv"))
 
 
 def lammps_run(start, wd):
@@ -123,16 +132,19 @@ run 5000
 
 
 res = {"mgmd": [], "lammps": []}
-with tempfile.TemporaryDirectory() as top:
+with tempfile.TemporaryDirectory() as top, ThreadPoolExecutor(JOBS) as pool:
+    jobs = []
     for seed in SEEDS:
         wd = os.path.join(top, f"seed{seed}")
-        start, *m = mgmd_run(seed, os.path.join(wd, "mgmd"))
-        os.makedirs(os.path.join(wd, "lammps"))
-        l = lammps_run(start, os.path.join(wd, "lammps"))
-        res["mgmd"].append(m)
-        res["lammps"].append(l)
-        print(f"seed {seed}: mgmd density {m[0]:.4f} g/cm^3, pe {m[1]:.5f} eV/atom, Tg {m[2][0]:.0f} K; "
-              f"LAMMPS {l[0]:.4f}, {l[1]:.5f}, {l[2][0]:.0f} K", flush=True)
+        start = make_start(seed, wd)
+        for code, fn in (("mgmd", mgmd_run), ("lammps", lammps_run)):
+            os.makedirs(os.path.join(wd, code))
+            jobs.append((seed, code, pool.submit(fn, start, os.path.join(wd, code))))
+    for seed, code, job in jobs:
+        r = job.result()
+        res[code].append(r)
+        print(f"seed {seed} {code:6s}: density {r[0]:.4f} g/cm^3, pe {r[1]:.5f} eV/atom, "
+              f"Tg {r[2][0]:.0f} +- {r[2][1]:.0f} K", flush=True)
 
 passed = failed = 0
 for k, (name, unit) in enumerate((("density", "g/cm^3"), ("pe/atom", "eV"))):
