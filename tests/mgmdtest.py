@@ -20,7 +20,9 @@ def mgmd_binary():
 def mpi_prefix(np_):
     if np_ is None:
         return []
-    cmd = ["mpirun", "--oversubscribe", "-np", str(np_)]
+    # Unbound: Open MPI pins small jobs to the lowest cores, and concurrent
+    # tests (ctest -j) would all share core 0.
+    cmd = ["mpirun", "--oversubscribe", "--bind-to", "none", "-np", str(np_)]
     if os.getuid() == 0:
         cmd.insert(1, "--allow-run-as-root")
     return cmd

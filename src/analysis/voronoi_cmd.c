@@ -89,7 +89,7 @@ void cmd_voronoi(deck *dk)
     int i = 1;
     const char *name = deck_word(dk, &i, "observer name");
     if (!dk->s->have_box)
-        deck_fail(dk, "voronoi: no system yet (read_data, create_lattice or create_alloy first)");
+        deck_fail(dk, "voronoi: no system yet (read_data, read_checkpoint, create_lattice or create_alloy first)");
     size_t len = strlen(name);
     int ok = len > 0 && len <= 23;
     for (size_t k = 0; k < len; k++)

@@ -25,14 +25,14 @@ void cmd_minimize(deck *dk);
 static void need_no_system(deck *dk)
 {
     if (dk->s->have_box)
-        deck_fail(dk, "%s must come before the system is created (read_data, create_lattice, create_alloy)",
+        deck_fail(dk, "%s must come before the system is created (read_data, read_checkpoint, create_lattice, create_alloy)",
                   dk->args[0]);
 }
 
 static void need_system(deck *dk)
 {
     if (!dk->s->have_box)
-        deck_fail(dk, "%s: no system yet (use read_data, create_lattice or create_alloy first)", dk->args[0]);
+        deck_fail(dk, "%s: no system yet (use read_data, read_checkpoint, create_lattice or create_alloy first)", dk->args[0]);
 }
 
 static void cmd_units(deck *dk)

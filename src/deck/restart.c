@@ -398,14 +398,13 @@ static int list_series(const char *prefix, cand **out)
     return n;
 }
 
-/* NAME as a file (validated; NULL and the reason in the fatal error if it is
- * damaged), or the newest valid checkpoint NAME.NNNNNN.h5 with damaged ones
- * skipped (NULL if none; *nseries says how many there were). The file taken
- * goes to chosen. `cmd` names the command in messages. */
+/* NAME as a file (validated: NULL and the reason in why if it is damaged),
+ * or the newest valid checkpoint NAME.NNNNNN.h5 with damaged ones skipped
+ * (NULL if none; *nseries says how many there were). The file taken goes to
+ * chosen. `cmd` names the command in messages. */
 static ckpt_file *open_file_or_newest(const char *cmd, const char *name, int *is_file, int *nseries,
-                                      char *chosen, size_t len)
+                                      char *chosen, size_t len, char *why, size_t whylen)
 {
-    char why[1400];
     ckpt_file *f = NULL;
     struct stat sb;
     *is_file = 0;
@@ -415,9 +414,9 @@ static ckpt_file *open_file_or_newest(const char *cmd, const char *name, int *is
     par_bcast_ints(is_file, 1, 0);
     if (*is_file) {
         double t0 = par_wtime();
-        f = ckpt_open(name, why, sizeof why);
+        f = ckpt_open(name, why, whylen);
         if (!f)
-            mg_fail_all("%s: %s", cmd, why);
+            return NULL;
         if (par_rank() == 0)
             printf("%s: %s validated (every checksum) in %.3g s\n", cmd, name, par_wtime() - t0);
         snprintf(chosen, len, "%s", name);
@@ -426,7 +425,7 @@ static ckpt_file *open_file_or_newest(const char *cmd, const char *name, int *is
     cand *c = NULL;
     int n = list_series(name, &c);
     for (int k = 0; k < n && !f; k++) {
-        f = ckpt_open(c[k].path, why, sizeof why);
+        f = ckpt_open(c[k].path, why, whylen);
         if (!f)
             mg_warn("%s: skipping %s", cmd, why);
         else
@@ -443,7 +442,11 @@ int restart_from(deck *dk, const char *prefix, int optional)
     if (rs->ck || dk->s->have_box)
         mg_fail_all("restart: only once, and before the system is created");
     int is_file, n;
-    ckpt_file *f = open_file_or_newest("restart", prefix, &is_file, &n, rs->last_path, sizeof rs->last_path);
+    char why[1400];
+    ckpt_file *f =
+        open_file_or_newest("restart", prefix, &is_file, &n, rs->last_path, sizeof rs->last_path, why, sizeof why);
+    if (is_file && !f)
+        mg_fail_all("restart: %s", why);
     if (is_file) {
         char tmp[1024];
         snprintf(tmp, sizeof tmp, "%s", prefix);
@@ -600,16 +603,19 @@ void cmd_read_checkpoint(deck *dk)
     deck_path(dk, deck_word(dk, &i, "checkpoint file or prefix"), name, sizeof name);
     deck_done(dk, i);
     if (dk->s->have_box)
-        deck_fail(dk, "read_checkpoint must come before the system is created (read_data, create_lattice, "
-                  "create_alloy)");
+        deck_fail(dk, "read_checkpoint must come before the system is created (read_data, read_checkpoint, "
+                  "create_lattice, create_alloy)");
     int is_file, n;
-    ckpt_file *f = open_file_or_newest("read_checkpoint", name, &is_file, &n, chosen, sizeof chosen);
-    if (!f && !n && name[0] != '/') {
+    char why[1400];
+    ckpt_file *f = open_file_or_newest("read_checkpoint", name, &is_file, &n, chosen, sizeof chosen, why, sizeof why);
+    if (!f && !is_file && !n && name[0] != '/') {
         /* A prefix relative to the deck's folder (deck_path found no file). */
         char in_dir[3200];
         snprintf(in_dir, sizeof in_dir, "%s/%s", dk->dir, name);
-        f = open_file_or_newest("read_checkpoint", in_dir, &is_file, &n, chosen, sizeof chosen);
+        f = open_file_or_newest("read_checkpoint", in_dir, &is_file, &n, chosen, sizeof chosen, why, sizeof why);
     }
+    if (is_file && !f)
+        deck_fail(dk, "read_checkpoint: %s", why);
     if (!f)
         deck_fail(dk, "read_checkpoint: %s is not a file and there is no usable checkpoint %s.NNNNNN.h5%s", name,
                   name, n ? " (all damaged: see the warnings above)" : "");

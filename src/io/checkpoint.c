@@ -722,9 +722,16 @@ ckpt_file *ckpt_open(const char *path, char *why, size_t whylen)
         ckpt_close(f);
         return NULL;
     }
-    char *fmt = attr_get_str(f->file, "format");
+    /* Damaged root metadata must not read as "someone else's file". */
+    htri_t has = H5Aexists(f->file, "format");
+    char *fmt = has > 0 ? attr_get_str(f->file, "format") : NULL;
     int64_t ver = -1;
     attr_read(f->file, "format_version", H5T_NATIVE_INT64, &ver, 1);
+    if (has < 0 || (has > 0 && !fmt)) {
+        snprintf(why, whylen, "%s: the root group's metadata is damaged (its attributes cannot be read)", path);
+        ckpt_close(f);
+        return NULL;
+    }
     if (!fmt || strcmp(fmt, CKPT_FORMAT) != 0) {
         snprintf(why, whylen, "%s is an HDF5 file but not an mgmd checkpoint (no format = \"%s\" attribute)", path,
                  CKPT_FORMAT);

@@ -21,7 +21,7 @@ void cmd_minimize(deck *dk)
 {
     md *s = dk->s;
     if (!s->have_box)
-        deck_fail(dk, "minimize: no system yet (use read_data, create_lattice or create_alloy first)");
+        deck_fail(dk, "minimize: no system yet (use read_data, read_checkpoint, create_lattice or create_alloy first)");
     if (!s->pot)
         deck_fail(dk, "minimize: no potential chosen (use the potential command)");
     min_params p;

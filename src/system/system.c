@@ -108,7 +108,7 @@ void md_force(md *s, int want_energy)
 void md_setup(md *s, int want_energy)
 {
     if (!s->have_box)
-        mg_fail_all("no atoms yet: use read_data, create_lattice or create_alloy first");
+        mg_fail_all("no atoms yet: use read_data, read_checkpoint, create_lattice or create_alloy first");
     if (s->pot)
         neighbor_set_cutoffs(&s->nb, s->atoms.ntypes, s->pot->cutpair);
     md_decompose(s);

@@ -8,8 +8,9 @@ changed potential.
    each end bitwise equal, and the clock starts at 0. Such a deck restarts
    from its own checkpoints like any other.
 2. `read_checkpoint PREFIX` takes the newest checkpoint of the series and
-   skips a damaged newest one with a warning; a missing file and a second
-   system are refused naming the deck line.
+   skips a damaged newest one with a warning; a damaged file named
+   directly, a missing one and a second system are refused naming the deck
+   line.
 3. A restart whose potential file has changed since the checkpoint (one
    tabulated value in its 10th significant digit) is refused; the same
    numbers written in another layout are accepted and the continued run ends
@@ -104,6 +105,10 @@ with tempfile.TemporaryDirectory() as wd:
     check("skipping" in p.stdout + p.stderr and os.path.basename(series[-2]) in p.stdout
           and same(atoms_by_id(os.path.join(damaged, "start.h5")), atoms_by_id(series[-2])),
           f"a damaged newest is skipped with a warning; {os.path.basename(series[-2])} is used")
+    p = mt.run_mgmd(nve(f"read_checkpoint ck/{os.path.basename(newest)}"), damaged, check=False)
+    check(p.returncode == 2 and "in.deck:3: read_checkpoint: ck/" in p.stdout + p.stderr
+          and "damaged" in p.stdout + p.stderr,
+          f"a damaged file named directly is refused naming the line: {error_line(p)}")
     bad = os.path.join(wd, "bad")
     p = mt.run_mgmd(nve("read_checkpoint nowhere/run"), bad, check=False)
     check(p.returncode == 2 and "in.deck:3" in p.stdout + p.stderr and "no usable checkpoint" in p.stdout + p.stderr,

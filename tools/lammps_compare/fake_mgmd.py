@@ -161,7 +161,7 @@ def main():
     cmd = [args.lmp, "-in", "fake_mgmd.lammps", "-log", "fake_mgmd.log",
            "-screen", "none", "-nocite", "-suffix", "opt"]
     if size > 1:
-        cmd = [args.mpirun, "--oversubscribe", "-np", str(size)] + \
+        cmd = [args.mpirun, "--oversubscribe", "--bind-to", "none", "-np", str(size)] + \
             (["--allow-run-as-root"] if os.geteuid() == 0 else []) + cmd
     status = subprocess.run(cmd, env=env).returncode
     if status != 0:
