@@ -2,8 +2,7 @@
 """Quench in mgmd and in LAMMPS: same protocol, three seeds each (issue 3,
 label `long`: `ctest -L long` or `tools/setup long`). The six simulations
 are independent and run side by side, MGMD_LONG_JOBS at a time (default: one
-per core, each on MGMD_LONG_RANKS ranks, default 1); about 75 min on two
-cores.
+per core, each on MGMD_LONG_RANKS ranks, default 1); 80 min on two cores.
 
 2,048-atom Cu64Zr36 (random on 8x8x8 fcc cells, a = 4.065 A), Mendelev's
 CuZr_mm.eam.fs; 20 ps at 2000 K and 0 bar, then 2000 K -> 300 K at 1e13 K/s
