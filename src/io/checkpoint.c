@@ -902,7 +902,7 @@ static void check_potential(ckpt_file *f, const md *s)
     H5Gclose(pg);
     if (bad)
         fail_file(f, "the potential record is incomplete");
-    if (h != 0 && s->pot->hash != 0 && (uint64_t)h != s->pot->hash) /* 0: not computed */
+    if ((uint64_t)h != s->pot->hash)
         mg_fail_all("restart from %s: the potential tables differ from those the checkpoint was written with "
                     "(hash %016" PRIx64 ", now %016" PRIx64 "): the potential file has changed since, so the "
                     "run would not continue the same dynamics; restore that file, or begin a new deck with "

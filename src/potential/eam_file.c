@@ -973,22 +973,23 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
 
 uint64_t eam_tables_hash(const eam_tables *t)
 {
-    size_t nint = 0, ndbl = eam_tables_pack_size(t, &nint);
-    double *d = malloc(ndbl * sizeof *d);
-    int *i = malloc(nint * sizeof *i);
-    if (!d || !i) {
-        free(d);
-        free(i);
-        return 0;
-    }
-    eam_tables_pack(t, d, i);
-    /* The numbers and the type maps; the element names are left out (their
-     * padding bytes are not defined, and the checkpoint stores them anyway). */
+    /* The numbers and the type maps, straight from the tables; the element
+     * names are left out (the checkpoint stores them anyway). */
     size_t nt1 = (size_t)t->ntypes + 1;
-    uint64_t h = fnv1a(1469598103934665603ull, i, (nint - PACK_NAME * nt1) * sizeof *i);
-    h = fnv1a(h, d, ndbl * sizeof *d);
-    free(d);
-    free(i);
+    int dims[6] = {t->ntypes, t->nrho, t->nr, t->nfrho, t->nrhor, t->nz2r};
+    double spacing[4] = {t->drho, t->dr, t->rhomax, t->cut};
+    uint64_t h = fnv1a(1469598103934665603ull, dims, sizeof dims);
+    h = fnv1a(h, t->type2frho, nt1 * sizeof *t->type2frho);
+    h = fnv1a(h, t->type2rhor, nt1 * nt1 * sizeof *t->type2rhor);
+    h = fnv1a(h, t->type2z2r, nt1 * nt1 * sizeof *t->type2z2r);
+    h = fnv1a(h, spacing, sizeof spacing);
+    h = fnv1a(h, t->mass, nt1 * sizeof *t->mass);
+    for (int k = 0; k < t->nfrho; k++)
+        h = fnv1a(h, t->frho[k], (size_t)t->nrho * sizeof **t->frho);
+    for (int k = 0; k < t->nrhor; k++)
+        h = fnv1a(h, t->rhor[k], (size_t)t->nr * sizeof **t->rhor);
+    for (int k = 0; k < t->nz2r; k++)
+        h = fnv1a(h, t->z2r[k], (size_t)t->nr * sizeof **t->z2r);
     return h;
 }
 

@@ -77,8 +77,7 @@ int eam_tables_unpack(eam_tables *t, const double *dbuf, const int *ibuf);
 
 /* A 64-bit hash of every tabulated number and type map: equal for files that
  * differ only in layout or digits beyond double precision, different when any
- * value the forces use changes. Checkpoints store it (docs/checkpoints.md).
- * 0 means "not computed" (no memory for the packed copy). */
+ * value the forces use changes. Checkpoints store it (docs/checkpoints.md). */
 uint64_t eam_tables_hash(const eam_tables *t);
 
 #endif
