@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "deck/deck.h"
 #include "deck/restart.h"
+#include "integrate/fix.h"
 #include "io/output.h"
 #include "parallel/parallel.h"
 #include "system/system.h"
@@ -36,10 +37,12 @@ int main(int argc, char **argv)
     par_init(&argc, &argv);
     md s;
     outputs out;
+    fix_list fixes;
     deck dk;
     md_init(&s);
-    outputs_init(&out);
-    deck_init(&dk, &s, &out);
+    outputs_init(&out, &s);
+    fixes_init(&fixes);
+    deck_init(&dk, &s, &out, &fixes);
 
     const char *path = NULL, *restart = NULL;
     for (int i = 1; i < argc; i++) {
@@ -119,6 +122,7 @@ int main(int argc, char **argv)
     }
     outputs_close(&out, &s);
     deck_free(&dk);
+    fixes_destroy(&fixes, &s);
     md_destroy(&s);
     par_finalize();
     return MG_EXIT_OK;

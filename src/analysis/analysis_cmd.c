@@ -1,15 +1,15 @@
-/* Deck commands of the analyses (docs/analysis.md). Each analysis defines
- * its command in its own *_cmd.c; this table lists them for deck/commands.c.
+/* Deck commands common to every analysis (docs/analysis.md); each analysis
+ * defines its own command in its *_cmd.c, registered in deck/registry.c.
  *
  *   analyze NAME       sample observer NAME now and write its tables
  *   unobserve NAME     remove observer NAME (its dump columns go too)  */
-#include "analysis/analysis_cmd.h"
+#include "deck/deck.h"
 #include "io/dump.h"
 #include "parallel/parallel.h"
 
 #include <string.h>
 
-static void cmd_analyze(deck *dk)
+void cmd_analyze(deck *dk)
 {
     int i = 1;
     const char *name = deck_word(dk, &i, "observer name");
@@ -27,7 +27,7 @@ static void cmd_analyze(deck *dk)
         ob->ops->stage_end(ob, dk->s);
 }
 
-static void cmd_unobserve(deck *dk)
+void cmd_unobserve(deck *dk)
 {
     int i = 1;
     const char *name = deck_word(dk, &i, "observer name");
@@ -41,15 +41,3 @@ static void cmd_unobserve(deck *dk)
     outputs_remove_observer(dk->out, dk->s, name);
 }
 
-void cmd_rdf(deck *dk); /* pair_structure_cmd.c */
-void cmd_voronoi(deck *dk); /* voronoi_cmd.c */
-
-const deck_command analysis_commands[] = {
-    {"analyze", cmd_analyze, CMD_ACTION},
-    {"unobserve", cmd_unobserve, CMD_SETTING},
-    {"rdf", cmd_rdf, CMD_SETTING},
-    {"voronoi", cmd_voronoi, CMD_SETTING},
-    /* One line per analysis; defining an observer is a setting:
-     * {"voronoi", cmd_voronoi, CMD_SETTING}, */
-    {NULL, NULL, CMD_SETTING},
-};

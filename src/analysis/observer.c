@@ -1,3 +1,11 @@
+/* Observer bookkeeping shared by every analysis (observer.h): per-atom
+ * columns named "OBSERVER_col" (under 32 characters, at most 24 per
+ * observer; an over-long name, a full table or a name already taken fails
+ * collectively, as every rank runs the same deck), and the due/sample
+ * guards. An interval counts from step 0, not from the run's start
+ * (`start` is unused); last_step makes a step reached by two routes (an
+ * interval step that ends a stage, `analyze`) sample only once.
+ * No communication of its own; sample() communicates as its observer does. */
 #include "analysis/observer.h"
 #include "core/error.h"
 

@@ -8,7 +8,7 @@
  * rounded down to 0.1 A), bins rmax/0.02 A, every 0, at_end yes when every
  * is 0 else no, file NAME.* ('*' becomes the step), qmax 20 1/A, dq
  * 0.02 1/A, window none, weights number, images no. */
-#include "analysis/analysis_cmd.h"
+#include "deck/deck.h"
 #include "analysis/pair_structure.h"
 
 #include <ctype.h>

@@ -1,3 +1,10 @@
+/* The analyses' ghost shell (shell.h): this rank's owned atoms copied in
+ * order (id, type, position, image flags; velocities zero; per-type masses
+ * and elements) into a private atoms struct, then a halo built around them
+ * width + skin/2 wide, the extra half skin covering how far an owned atom
+ * can have drifted out of its sub-domain since the last rebuild. The
+ * system's own ghosts, halo plans and lists are never touched.
+ * Communication: the halo build (one paired send/receive per swap). */
 #include "analysis/shell.h"
 
 #include <string.h>

@@ -1,3 +1,9 @@
+/* The element table (elements.h), indexed by atomic number: H (1) to Pu
+ * (94), entry 0 the placeholder "X" with mass 0. Symbols are matched
+ * exactly and case-sensitively by linear search ("cu" is unknown); an
+ * unknown symbol gives 0, an out-of-range Z gives "X" and mass 0. Elements
+ * without a standard atomic weight (Tc, Pm, Po to Ac, Np, Pu) carry the
+ * mass number of a long-lived isotope. No communication. */
 #include "core/elements.h"
 
 #include <string.h>

@@ -1,3 +1,12 @@
+/* The two failure routes (error.h) and the helpers built on them. The
+ * collective route prints on rank 0 only, flushes, and calls par_finalize
+ * (MPI_Finalize, itself collective), so every rank must reach it; the
+ * one-rank route prints with its rank and calls par_abort (MPI_Abort),
+ * which ends every rank. mg_check_all finds the lowest failing rank with a
+ * min-reduction and broadcasts its message (cut to 1023 characters) before
+ * failing collectively. Allocation failures take the one-rank route;
+ * warnings print on rank 0 only. Communication: MPI_Finalize / MPI_Abort
+ * (through parallel.h), and mg_check_all's reduction and broadcast. */
 #include "core/error.h"
 #include "parallel/parallel.h"
 

@@ -1,3 +1,11 @@
+/* The id -> index map (idmap.h): open addressing with linear probing in a
+ * power-of-two table at least twice the announced count (load <= 1/2, at
+ * least 16 slots). Hash: Fibonacci multiplicative hashing (Knuth, TAOCP
+ * vol. 3, sec. 6.4) with the high bits folded down, since the mask keeps
+ * the low ones. Key -1 marks an empty slot (atom ids are >= 1). No
+ * deletion and no growth: past the announced count probes lengthen, and
+ * a full table would loop forever. Allocation failure takes the one-rank
+ * error route. No communication. */
 #include "core/idmap.h"
 #include "core/error.h"
 

@@ -1,3 +1,11 @@
+/* Philox4x32-10 (rng.h): ten rounds of the paper's round function (two
+ * 32x32->64-bit multiplies, high halves xored with the other words and the
+ * key), the key bumped by the Weyl constants after each round. Counter:
+ * atom id (low, high word), stream, index; key: the 64-bit seed. Uniforms
+ * take 53 bits from two words: u = (bits + 0.5) 2^-53 is never 0, so log()
+ * is finite (the largest rounds to exactly 1.0: harmless, r = 0). Normals:
+ * Box-Muller (Box & Muller, Ann. Math. Stat. 29, 610 (1958)) on one call's
+ * two uniforms. Pure functions, no state. No communication. */
 #include "core/rng.h"
 
 #include <math.h>

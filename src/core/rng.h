@@ -22,6 +22,7 @@ enum rng_stream {
     RNG_ALLOY_SPECIES = 2,
     RNG_ALLOY_POSITION = 3,
     RNG_LANGEVIN = 4,
+    RNG_DISPLACE = 5,
 };
 
 #endif

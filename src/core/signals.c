@@ -1,3 +1,10 @@
+/* Scheduler signal handlers (signals.h). The handler is async-signal-safe:
+ * it only stores into volatile sig_atomic_t flags, the request level only
+ * ever rising (SIGTERM after SIGUSR1 upgrades it, never the reverse; nothing
+ * clears it), plus the last signal's number for the log. SA_RESTART lets
+ * system calls the signal interrupts resume instead of failing with EINTR.
+ * No communication: each rank sees only its own flag; the run loop
+ * (deck/restart.c) combines the ranks' flags with one max-reduction. */
 #include "core/signals.h"
 
 #include <signal.h>

@@ -1,3 +1,9 @@
+/* Per-rank section timers (timer.h) on par_wtime() (MPI_Wtime, the local
+ * wall clock). Each stamp charges the interval since the previous stamp or
+ * mark to exactly one section, so sections never overlap; what a mark
+ * skips becomes the "Other" row (run time less all sections) of the timing
+ * table. No communication: the table's min/avg/max over ranks are reduced
+ * by its writer (integrate/verlet.c). */
 #include "core/timer.h"
 #include "parallel/parallel.h"
 

@@ -1,5 +1,14 @@
+/* The unit table (units.h): each accepted name with its quantity and the
+ * factor that takes a value in that unit to metal. Names are matched
+ * exactly and case-sensitively ("fs", not "FS") and are unique across
+ * quantities, so units_is_any() can tell which quantity a stray word
+ * belongs to. names, accepted and base are indexed by enum quantity, and
+ * the accepted lists are written by hand: keep all three in step with the
+ * enum and the table. nN uses the exact SI charge (1 eV/A = 1.602176634 nN).
+ * No communication. */
 #include "core/units.h"
 
+#include <math.h>
 #include <string.h>
 
 struct unit { enum quantity q; const char *name; double factor; };
@@ -18,21 +27,29 @@ static const struct unit table[] = {
     {Q_MASS_DENSITY, "g/cm^3", 1.0}, {Q_MASS_DENSITY, "kg/m^3", 1e-3},
     {Q_TEMPERATURE_RATE, "K/ps", 1.0}, {Q_TEMPERATURE_RATE, "K/ns", 1e-3},
     {Q_TEMPERATURE_RATE, "K/s", 1e-12}, {Q_TEMPERATURE_RATE, "K/fs", 1e3},
+    {Q_FORCE, "eV/A", 1.0},      {Q_FORCE, "eV/Angstrom", 1.0}, {Q_FORCE, "nN", 1.0 / 1.602176634},
+    {Q_VELOCITY, "A/ps", 1.0},   {Q_VELOCITY, "Angstrom/ps", 1.0}, {Q_VELOCITY, "m/s", 1e-2},
+    {Q_VELOCITY, "A/fs", 1e3},
+    {Q_ANGLE, "deg", 1.0},       {Q_ANGLE, "rad", 180.0 / M_PI},
+    {Q_ANGULAR_RATE, "deg/ps", 1.0}, {Q_ANGULAR_RATE, "rad/ps", 180.0 / M_PI},
+    {Q_ANGULAR_RATE, "deg/ns", 1e-3}, {Q_ANGULAR_RATE, "rad/ns", 180.0 / M_PI * 1e-3},
 };
 
 static const char *names[Q_NQUANTITY] = {
     "length", "time", "temperature", "pressure", "energy", "mass",
-    "number density", "mass density", "temperature rate",
+    "number density", "mass density", "temperature rate", "force", "velocity", "angle", "angular rate",
 };
 
 static const char *accepted[Q_NQUANTITY] = {
     "A, Angstrom, nm", "fs, ps, ns", "K", "bar, kbar, Pa, MPa, GPa, atm", "eV",
-    "g/mol, amu", "A^-3, /A^3, nm^-3", "g/cm^3, kg/m^3", "K/ps, K/ns, K/s, K/fs",
+    "g/mol, amu", "A^-3, /A^3, nm^-3", "g/cm^3, kg/m^3", "K/ps, K/ns, K/s, K/fs", "eV/A, eV/Angstrom, nN",
+    "A/ps, Angstrom/ps, m/s, A/fs", "deg, rad", "deg/ps, rad/ps, deg/ns, rad/ns",
 };
 
 const char *units_base(enum quantity q)
 {
-    static const char *base[Q_NQUANTITY] = {"A", "ps", "K", "bar", "eV", "g/mol", "A^-3", "g/cm^3", "K/ps"};
+    static const char *base[Q_NQUANTITY] = {"A", "ps", "K", "bar", "eV", "g/mol", "A^-3", "g/cm^3", "K/ps",
+                                            "eV/A", "A/ps", "deg", "deg/ps"};
     return base[q];
 }
 

@@ -27,6 +27,10 @@ enum quantity {
     Q_NUMBER_DENSITY,  /* atoms/A^3                  */
     Q_MASS_DENSITY,    /* g/cm^3                     */
     Q_TEMPERATURE_RATE,/* K/ps                       */
+    Q_FORCE,           /* eV/A                       */
+    Q_VELOCITY,        /* A/ps                       */
+    Q_ANGLE,           /* degrees (as LAMMPS)        */
+    Q_ANGULAR_RATE,    /* degrees/ps                 */
     Q_NQUANTITY
 };
 

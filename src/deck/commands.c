@@ -1,13 +1,10 @@
 /* Deck commands. Each reads its arguments with the deck_* helpers (which
  * report "file:line: command: what was expected") and acts on the system.
  * docs/deck-reference.md documents every command; keep the two in step. */
-#include "analysis/analysis_cmd.h"
-#include "build/build.h"
 #include "core/elements.h"
 #include "core/error.h"
 #include "deck/deck.h"
 #include "deck/restart.h"
-#include "integrate/verlet.h"
 #include "io/data_file.h"
 #include "parallel/parallel.h"
 #include "potential/eam.h"
@@ -20,22 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void cmd_minimize(deck *dk);
-
-static void need_no_system(deck *dk)
-{
-    if (dk->s->have_box)
-        deck_fail(dk, "%s must come before the system is created (read_data, read_checkpoint, create_lattice, create_alloy)",
-                  dk->args[0]);
-}
-
-static void need_system(deck *dk)
-{
-    if (!dk->s->have_box)
-        deck_fail(dk, "%s: no system yet (use read_data, read_checkpoint, create_lattice or create_alloy first)", dk->args[0]);
-}
-
-static void cmd_units(deck *dk)
+void cmd_units(deck *dk)
 {
     int i = 1;
     const char *u = deck_word(dk, &i, "unit style");
@@ -44,9 +26,9 @@ static void cmd_units(deck *dk)
     deck_done(dk, i);
 }
 
-static void cmd_boundary(deck *dk)
+void cmd_boundary(deck *dk)
 {
-    need_no_system(dk);
+    deck_need_no_system(dk);
     int i = 1;
     for (int d = 0; d < 3; d++) {
         const char *w = deck_word(dk, &i, "boundary (p, f or s for each of x, y, z)");
@@ -57,9 +39,9 @@ static void cmd_boundary(deck *dk)
     deck_done(dk, i);
 }
 
-static void cmd_processors(deck *dk)
+void cmd_processors(deck *dk)
 {
-    need_no_system(dk);
+    deck_need_no_system(dk);
     int i = 1;
     for (int d = 0; d < 3; d++) {
         if (i < dk->nargs && strcmp(dk->args[i], "*") == 0) {
@@ -78,7 +60,7 @@ static void cmd_processors(deck *dk)
         deck_fail(dk, "processors: the grid does not fit the %d MPI ranks of this run", par_size());
 }
 
-static void cmd_timestep(deck *dk)
+void cmd_timestep(deck *dk)
 {
     int i = 1;
     double dt = deck_quantity(dk, &i, Q_TIME, "time step", NULL);
@@ -88,7 +70,7 @@ static void cmd_timestep(deck *dk)
     dk->s->dt = dt;
 }
 
-static void cmd_variable(deck *dk)
+void cmd_variable(deck *dk)
 {
     int i = 1;
     const char *name = deck_word(dk, &i, "variable name");
@@ -100,7 +82,7 @@ static void cmd_variable(deck *dk)
         deck_fail(dk, "variable: bad name '%s' (letters, digits, _) or too many variables", name);
 }
 
-static void cmd_print(deck *dk)
+void cmd_print(deck *dk)
 {
     if (par_rank() == 0) {
         for (int i = 1; i < dk->nargs; i++)
@@ -109,16 +91,16 @@ static void cmd_print(deck *dk)
     }
 }
 
-static void cmd_echo(deck *dk)
+void cmd_echo(deck *dk)
 {
     int i = 1;
     dk->echo = deck_bool(dk, &i, "echo");
     deck_done(dk, i);
 }
 
-static void cmd_read_data(deck *dk)
+void cmd_read_data(deck *dk)
 {
-    need_no_system(dk);
+    deck_need_no_system(dk);
     int i = 1;
     char path[2048];
     deck_path(dk, deck_word(dk, &i, "data file"), path, sizeof path);
@@ -135,9 +117,9 @@ static void cmd_read_data(deck *dk)
         printf("read_data: %lld atoms, %d types from %s\n", (long long)dk->s->atoms.natoms, dk->s->atoms.ntypes, path);
 }
 
-static void cmd_write_data(deck *dk)
+void cmd_write_data(deck *dk)
 {
-    need_system(dk);
+    deck_need_system(dk);
     int i = 1;
     const char *path = deck_word(dk, &i, "file name");
     int vel = 1;
@@ -150,165 +132,6 @@ static void cmd_write_data(deck *dk)
     }
     if (data_write(dk->s, path, vel) != 0)
         deck_fail(dk, "write_data: cannot write %s: %s", path, strerror(errno));
-}
-
-/* Types named by element: type t gets element names[t-1] and its standard mass. */
-static void set_types(md *s, int n, char (*names)[8])
-{
-    atoms_set_ntypes(&s->atoms, n);
-    for (int t = 1; t <= n; t++) {
-        memcpy(s->atoms.element[t], names[t - 1], ATOMS_NAME_LEN);
-        s->atoms.element[t][ATOMS_NAME_LEN - 1] = '\0';
-        s->atoms.mass[t] = element_mass(element_number(names[t - 1]));
-    }
-}
-
-static void lattice_args(deck *dk, int *i, char *style, double *a, int cells[3], double *covera)
-{
-    snprintf(style, 16, "%s", deck_word(dk, i, "lattice style (sc, bcc, fcc, hcp, diamond, b2, l12)"));
-    *a = deck_quantity(dk, i, Q_LENGTH, "lattice constant", "cells");
-    if (!(*a > 0))
-        deck_fail(dk, "%s: lattice constant must be positive", dk->args[0]);
-    const char *k = deck_word(dk, i, "'cells'");
-    if (strcmp(k, "cells") != 0)
-        deck_fail(dk, "%s: expected 'cells NX NY NZ' after the lattice constant, got '%s'", dk->args[0], k);
-    for (int d = 0; d < 3; d++)
-        cells[d] = (int)deck_int(dk, i, "number of unit cells", 1, 100000);
-    *covera = 0.0;
-}
-
-static void report_built(deck *dk)
-{
-    md *s = dk->s;
-    if (par_rank() == 0) {
-        printf("%s: %lld atoms in a %.6g x %.6g x %.6g A box, types", dk->args[0], (long long)s->atoms.natoms,
-               s->box.len[0], s->box.len[1], s->box.len[2]);
-        for (int t = 1; t <= s->atoms.ntypes; t++)
-            printf(" %d=%s", t, s->atoms.element[t]);
-        printf("\n");
-        fflush(stdout);
-    }
-}
-
-static void cmd_create_lattice(deck *dk)
-{
-    need_no_system(dk);
-    int i = 1, cells[3];
-    char style[16];
-    double a, covera;
-    lattice_args(dk, &i, style, &a, cells, &covera);
-    char names[BUILD_MAX_SPECIES][8];
-    int nt = 0;
-    while (i < dk->nargs) {
-        const char *k = deck_word(dk, &i, "keyword");
-        if (!strcmp(k, "types")) {
-            while (i < dk->nargs && strcmp(dk->args[i], "covera") != 0 && nt < BUILD_MAX_SPECIES) {
-                if (!element_number(dk->args[i]))
-                    deck_fail(dk, "create_lattice: '%s' after 'types' is not a chemical element", dk->args[i]);
-                snprintf(names[nt++], 8, "%s", dk->args[i++]);
-            }
-        } else if (!strcmp(k, "covera")) {
-            covera = deck_real(dk, &i, "c/a ratio");
-        } else {
-            deck_fail(dk, "create_lattice: unknown keyword '%s' (expected types, covera)", k);
-        }
-    }
-    double cell[3], basis[8][3];
-    int kind[8], nkinds;
-    if (lattice_basis(style, covera, cell, basis, kind, &nkinds) < 0)
-        deck_fail(dk, "create_lattice: unknown lattice '%s' (expected sc, bcc, fcc, hcp, diamond, b2, l12)", style);
-    if (nt != nkinds)
-        deck_fail(dk, "create_lattice: lattice %s needs %d element name%s after 'types' (got %d)", style, nkinds,
-                  nkinds > 1 ? "s" : "", nt);
-    int type_of_kind[2] = {1, 2};
-    /* The same element on both kinds of site is one type. */
-    if (nkinds == 2 && strcmp(names[0], names[1]) == 0) {
-        nt = 1;
-        type_of_kind[1] = 1;
-    }
-    set_types(dk->s, nt, names);
-    char err[512];
-    if (build_lattice(dk->s, style, a, covera, cells, type_of_kind, 0, NULL, 0, err, sizeof err) != 0)
-        deck_fail(dk, "create_lattice: %s", err);
-    report_built(dk);
-}
-
-static void cmd_create_alloy(deck *dk)
-{
-    need_no_system(dk);
-    int i = 1;
-    const char *comp = deck_word(dk, &i, "composition (e.g. Cu64Zr36)");
-    char names[BUILD_MAX_SPECIES][8], err[512];
-    double frac[BUILD_MAX_SPECIES];
-    int ns = composition_parse(comp, names, frac, err, sizeof err);
-    if (ns < 0)
-        deck_fail(dk, "create_alloy: %s", err);
-    const char *mode = deck_word(dk, &i, "'lattice' or 'atoms'");
-    uint64_t seed = 0;
-    int have_seed = 0;
-    if (!strcmp(mode, "lattice")) {
-        int cells[3];
-        char style[16];
-        double a, covera;
-        lattice_args(dk, &i, style, &a, cells, &covera);
-        while (i < dk->nargs) {
-            const char *k = deck_word(dk, &i, "keyword");
-            if (!strcmp(k, "seed")) {
-                seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
-                have_seed = 1;
-            } else if (!strcmp(k, "covera")) {
-                covera = deck_real(dk, &i, "c/a ratio");
-            } else {
-                deck_fail(dk, "create_alloy: unknown keyword '%s' (expected seed, covera)", k);
-            }
-        }
-        if (!have_seed)
-            deck_fail(dk, "create_alloy: missing 'seed N' (the random placement of species needs one)");
-        set_types(dk->s, ns, names);
-        if (build_lattice(dk->s, style, a, covera, cells, NULL, ns, frac, seed, err, sizeof err) != 0)
-            deck_fail(dk, "create_alloy: %s", err);
-    } else if (!strcmp(mode, "atoms")) {
-        int64_t n = deck_int(dk, &i, "number of atoms", 1, INT64_C(1) << 40);
-        double rho = 0, mindist = 2.0;
-        while (i < dk->nargs) {
-            const char *k = deck_word(dk, &i, "keyword");
-            if (!strcmp(k, "density")) {
-                double v = deck_real(dk, &i, "density");
-                const char *u = deck_word(dk, &i, "density unit (A^-3, nm^-3 for atoms per volume; g/cm^3)");
-                double f;
-                if (units_factor(Q_NUMBER_DENSITY, u, &f)) {
-                    rho = v * f;
-                } else if (units_factor(Q_MASS_DENSITY, u, &f)) {
-                    double mbar = 0;
-                    for (int k2 = 0; k2 < ns; k2++)
-                        mbar += frac[k2] * element_mass(element_number(names[k2]));
-                    rho = v * f / (mbar * MG_MV2D);
-                } else {
-                    deck_fail(dk, "create_alloy: unknown density unit '%s' (expected %s, or %s)", u,
-                              units_accepted(Q_NUMBER_DENSITY), units_accepted(Q_MASS_DENSITY));
-                }
-            } else if (!strcmp(k, "seed")) {
-                seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
-                have_seed = 1;
-            } else if (!strcmp(k, "mindist")) {
-                mindist = deck_quantity(dk, &i, Q_LENGTH, "minimum distance", "density seed mindist");
-                if (!(mindist >= 0))
-                    deck_fail(dk, "create_alloy: mindist must be >= 0 A");
-            } else {
-                deck_fail(dk, "create_alloy: unknown keyword '%s' (expected density, seed, mindist)", k);
-            }
-        }
-        if (!(rho > 0))
-            deck_fail(dk, "create_alloy: missing 'density VALUE UNIT'");
-        if (!have_seed)
-            deck_fail(dk, "create_alloy: missing 'seed N'");
-        set_types(dk->s, ns, names);
-        if (build_random(dk->s, n, rho, mindist, ns, frac, seed, err, sizeof err) != 0)
-            deck_fail(dk, "create_alloy: %s", err);
-    } else {
-        deck_fail(dk, "create_alloy: expected 'lattice' or 'atoms' after the composition, got '%s'", mode);
-    }
-    report_built(dk);
 }
 
 /* Potential files: as given, next to the deck, in $MGMD_POTENTIALS, in the
@@ -333,9 +156,9 @@ static void find_potential(const deck *dk, const char *name, char *out, int outl
     }
 }
 
-static void cmd_potential(deck *dk)
+void cmd_potential(deck *dk)
 {
-    need_system(dk);
+    deck_need_system(dk);
     md *s = dk->s;
     int i = 1;
     const char *style = deck_word(dk, &i, "potential style (eam, eam/alloy, eam/fs)");
@@ -412,9 +235,9 @@ static void cmd_potential(deck *dk)
     }
 }
 
-static void cmd_mass(deck *dk)
+void cmd_mass(deck *dk)
 {
-    need_system(dk);
+    deck_need_system(dk);
     int i = 1;
     int t = (int)deck_int(dk, &i, "atom type", 1, dk->s->atoms.ntypes);
     double m = deck_quantity(dk, &i, Q_MASS, "mass", NULL);
@@ -424,7 +247,7 @@ static void cmd_mass(deck *dk)
     dk->s->atoms.mass[t] = m;
 }
 
-static void cmd_neighbor(deck *dk)
+void cmd_neighbor(deck *dk)
 {
     int i = 1;
     neighbor *nb = &dk->s->nb;
@@ -449,62 +272,50 @@ static void cmd_neighbor(deck *dk)
 }
 
 /* sort yes|no: order each rank's atoms spatially at every rebuild. */
-static void cmd_sort(deck *dk)
+void cmd_sort(deck *dk)
 {
     int i = 1;
     dk->s->nb.sort = deck_bool(dk, &i, "sorting (yes or no)");
     deck_done(dk, i);
 }
 
-static void cmd_velocity(deck *dk)
-{
-    need_system(dk);
-    int i = 1;
-    const char *what = deck_word(dk, &i, "'create' or 'zero'");
-    if (!strcmp(what, "create")) {
-        double T = deck_quantity(dk, &i, Q_TEMPERATURE, "temperature", "seed");
-        if (!(T >= 0))
-            deck_fail(dk, "velocity create: temperature must be >= 0 K");
-        const char *k = deck_word(dk, &i, "'seed'");
-        if (strcmp(k, "seed") != 0)
-            deck_fail(dk, "velocity create: expected 'seed N', got '%s'", k);
-        uint64_t seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
-        deck_done(dk, i);
-        for (int t = 1; t <= dk->s->atoms.ntypes; t++)
-            if (!(dk->s->atoms.mass[t] > 0))
-                deck_fail(dk, "velocity create: type %d has no mass yet (choose the potential first, or set 'mass %d VALUE')",
-                          t, t);
-        velocity_create(dk->s, T, seed);
-    } else if (!strcmp(what, "zero")) {
-        const char *k = deck_word(dk, &i, "'momentum'");
-        if (strcmp(k, "momentum") != 0)
-            deck_fail(dk, "velocity zero: expected 'momentum', got '%s'", k);
-        deck_done(dk, i);
-        velocity_zero_momentum(dk->s);
-    } else {
-        deck_fail(dk, "velocity: expected 'create T seed N' or 'zero momentum', got '%s'", what);
-    }
-}
-
-static void cmd_thermo(deck *dk)
+void cmd_thermo(deck *dk)
 {
     int i = 1;
     thermo *t = &dk->out->thermo;
+    const char *path = NULL;
+    int ngroups = -1, groups[THERMO_MAX_GROUPS];
     while (i < dk->nargs) {
         const char *k = deck_word(dk, &i, "keyword");
         if (!strcmp(k, "every")) {
             t->every = (int)deck_int(dk, &i, "thermo interval (steps)", 0, 1000000000);
         } else if (!strcmp(k, "file")) {
-            const char *p = deck_word(dk, &i, "CSV file name");
-            if (thermo_open(t, p, dk->replaying) != 0)
-                deck_fail(dk, "thermo: cannot write %s: %s", p, strerror(errno));
+            path = deck_word(dk, &i, "CSV file name");
+        } else if (!strcmp(k, "groups")) {
+            ngroups = 0;
+            while (i < dk->nargs && strcmp(dk->args[i], "every") && strcmp(dk->args[i], "file")) {
+                if (ngroups == THERMO_MAX_GROUPS)
+                    deck_fail(dk, "thermo: at most %d groups have columns", THERMO_MAX_GROUPS);
+                groups[ngroups++] = deck_group(dk, &i);
+            }
         } else {
-            deck_fail(dk, "thermo: unknown keyword '%s' (expected every, file)", k);
+            deck_fail(dk, "thermo: unknown keyword '%s' (expected every, file, groups)", k);
         }
     }
+    if (ngroups >= 0) {
+        if (t->csv && !path)
+            deck_fail(dk, "thermo: give 'groups' in the same command as 'file' (the CSV header names the columns)");
+        t->ngroups = ngroups;
+        for (int g = 0; g < ngroups; g++) {
+            t->groups[g] = groups[g];
+            snprintf(t->gname[g], sizeof t->gname[g], "%s", dk->s->groups.g[groups[g]].name);
+        }
+    }
+    if (path && thermo_open(t, path, dk->replaying) != 0)
+        deck_fail(dk, "thermo: cannot write %s: %s", path, strerror(errno));
 }
 
-static void cmd_dump(deck *dk)
+void cmd_dump(deck *dk)
 {
     int i = 1;
     outputs *o = dk->out;
@@ -526,6 +337,8 @@ static void cmd_dump(deck *dk)
             snprintf(d.path, sizeof d.path, "%s", deck_word(dk, &i, "file name"));
         } else if (!strcmp(k, "precision")) {
             d.precision = (int)deck_int(dk, &i, "precision (significant digits)", 1, 17);
+        } else if (!strcmp(k, "group")) {
+            d.group = deck_group(dk, &i);
         } else if (!strcmp(k, "format")) {
             const char *f = deck_word(dk, &i, "format (lammps, xyz, h5md)");
             if (!strcmp(f, "lammps"))
@@ -538,7 +351,7 @@ static void cmd_dump(deck *dk)
                 deck_fail(dk, "dump: format '%s' is not lammps, xyz or h5md", f);
         } else if (!strcmp(k, "columns")) {
             while (i < dk->nargs && strcmp(dk->args[i], "every") && strcmp(dk->args[i], "file") &&
-                   strcmp(dk->args[i], "precision") && strcmp(dk->args[i], "format")) {
+                   strcmp(dk->args[i], "precision") && strcmp(dk->args[i], "format") && strcmp(dk->args[i], "group")) {
                 if (d.ncol == DUMP_MAX_COLS)
                     deck_fail(dk, "dump: at most %d columns", DUMP_MAX_COLS);
                 if (dump_add_column(&d, &dk->s->atoms, dk->args[i]) != 0)
@@ -547,7 +360,7 @@ static void cmd_dump(deck *dk)
                 i++;
             }
         } else {
-            deck_fail(dk, "dump: unknown keyword '%s' (expected every, file, format, columns, precision)", k);
+            deck_fail(dk, "dump: unknown keyword '%s' (expected every, file, format, columns, precision, group)", k);
         }
     }
     if (!d.every)
@@ -559,6 +372,9 @@ static void cmd_dump(deck *dk)
         for (int k = 0; k < 5; k++)
             d.col[d.ncol++] = dump_column_code(def[k]);
     }
+    if (d.format == DUMP_H5MD && d.group != GROUP_ALL)
+        deck_fail(dk, "dump: an h5md dump writes every atom (row k of its datasets is atom id k+1); write a group "
+                  "with format lammps or xyz");
     if (d.format == DUMP_H5MD && !dk->s->have_box)
         deck_fail(dk, "dump: an h5md dump needs the system first (its atom count fixes the file's shape)");
     if (d.format == DUMP_H5MD && dump_h5md_unsupported(&d))
@@ -570,7 +386,7 @@ static void cmd_dump(deck *dk)
     o->dumps[o->ndump++] = d;
 }
 
-static void cmd_undump(deck *dk)
+void cmd_undump(deck *dk)
 {
     int i = 1;
     const char *name = deck_word(dk, &i, "dump name");
@@ -580,319 +396,49 @@ static void cmd_undump(deck *dk)
     outputs_remove_dump(dk->out, name);
 }
 
-static void cmd_run(deck *dk)
+void cmd_run(deck *dk)
 {
-    need_system(dk);
+    deck_need_system(dk);
     int i = 1;
     int64_t n = deck_int(dk, &i, "number of steps", 0, INT64_C(1) << 50);
     deck_done(dk, i);
     if (!dk->s->pot)
         deck_fail(dk, "run: no potential chosen (use the potential command)");
-    deck_dynamics(dk, n);
+    deck_run_steps(dk, n);
 }
 
-/* ensemble nve
- * ensemble nvt temp T0 [T1] tdamp TAU [chain M]
- * ensemble langevin temp T0 [T1] damp TAU seed S
- * ensemble npt temp T0 [T1] tdamp TAU press P0 [P1] [unit] pdamp TAUP
- *              [couple iso|aniso|tri] [axes xyz|x|y|z|xy|xz|yz] [chain M] [pchain M] */
-static void cmd_ensemble(deck *dk)
+static void discard(deck *dk, fix *f)
 {
-    int i = 1;
-    ensemble *e = &dk->ens;
-    const char *kind = deck_word(dk, &i, "ensemble (nve, nvt, langevin, npt)");
-    ensemble next = *e;
-    if (!strcmp(kind, "nve")) {
-        next.kind = ENS_NVE;
-    } else if (!strcmp(kind, "nvt") || !strcmp(kind, "langevin") || !strcmp(kind, "npt")) {
-        next.kind = !strcmp(kind, "nvt") ? ENS_NVT : !strcmp(kind, "npt") ? ENS_NPT : ENS_LANGEVIN;
-        const int npt = next.kind == ENS_NPT;
-        const char *kw = npt ? "temp tdamp press pdamp couple axes chain pchain" : "temp tdamp damp chain seed";
-        int have_t = 0, have_damp = 0, have_seed = 0, have_p = 0, have_pdamp = 0;
-        if (npt && e->kind != ENS_NPT) { /* barostat defaults */
-            next.couple = BARO_ISO;
-            next.paxis[0] = next.paxis[1] = next.paxis[2] = 1;
-            next.pchain = 3;
+    if (f->ops->destroy)
+        f->ops->destroy(f, dk->s);
+    free(f);
+}
+
+void deck_add_fix(deck *dk, fix *f)
+{
+    static const char *reserved[] = {"outputs", "checkpoint", "progress", "thermostat", "barostat"};
+    for (size_t k = 0; k < sizeof reserved / sizeof reserved[0]; k++)
+        if (!strcmp(f->name, reserved[k]) && f->ops->order == FIX_ORDER_USER) {
+            discard(dk, f);
+            deck_fail(dk, "%s: the name '%s' is taken by mgmd's own entry of the fix list; choose another",
+                      dk->args[0], reserved[k]);
         }
-        while (i < dk->nargs) {
-            const char *k = deck_word(dk, &i, "keyword");
-            if (!strcmp(k, "temp")) {
-                next.t_start = deck_quantity(dk, &i, Q_TEMPERATURE, "start temperature", kw);
-                next.t_stop = next.t_start;
-                if (i < dk->nargs && (isdigit((unsigned char)dk->args[i][0]) || dk->args[i][0] == '.'))
-                    next.t_stop = deck_quantity(dk, &i, Q_TEMPERATURE, "end temperature", kw);
-                if (!(next.t_start > 0) || !(next.t_stop > 0))
-                    deck_fail(dk, "ensemble %s: temperatures must be positive (K)", kind);
-                have_t = 1;
-            } else if (!strcmp(k, "tdamp") || (!strcmp(k, "damp") && !npt)) {
-                next.tdamp = deck_quantity(dk, &i, Q_TIME, "damping time", kw);
-                if (!(next.tdamp > 0))
-                    deck_fail(dk, "ensemble %s: damping time must be positive", kind);
-                have_damp = 1;
-            } else if (!strcmp(k, "chain") && next.kind != ENS_LANGEVIN) {
-                next.nchain = (int)deck_int(dk, &i, "chain length", 1, NH_MAX_CHAIN);
-            } else if (!strcmp(k, "seed") && next.kind == ENS_LANGEVIN) {
-                next.seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
-                have_seed = 1;
-            } else if (!strcmp(k, "press") && npt) {
-                /* P0 [P1] [unit]: a unit after P1 alone applies to both. */
-                int i0 = i;
-                next.p_start = deck_quantity(dk, &i, Q_PRESSURE, "start pressure", kw);
-                int unit0 = i - i0 == 2;
-                next.p_stop = next.p_start;
-                const char *w = i < dk->nargs ? dk->args[i] + (dk->args[i][0] == '-' || dk->args[i][0] == '+') : "";
-                if (isdigit((unsigned char)w[0]) || (w[0] == '.' && isdigit((unsigned char)w[1]))) {
-                    int i1 = i;
-                    next.p_stop = deck_quantity(dk, &i, Q_PRESSURE, "end pressure", kw);
-                    int unit1 = i - i1 == 2;
-                    double f = 1.0;
-                    if (unit1 && !unit0 && units_factor(Q_PRESSURE, dk->args[i - 1], &f))
-                        next.p_start *= f;
-                    else if (unit0 && !unit1)
-                        deck_fail(dk, "ensemble npt: give the pressure unit after both values or after each "
-                                  "('press 0 10 GPa' or 'press 0 GPa 10 GPa'), not after the first only");
-                }
-                if (!isfinite(next.p_start) || !isfinite(next.p_stop))
-                    deck_fail(dk, "ensemble npt: pressures must be finite numbers");
-                have_p = 1;
-            } else if (!strcmp(k, "pdamp") && npt) {
-                next.pdamp = deck_quantity(dk, &i, Q_TIME, "barostat damping time", kw);
-                if (!(next.pdamp > 0))
-                    deck_fail(dk, "ensemble npt: pdamp must be positive");
-                have_pdamp = 1;
-            } else if (!strcmp(k, "couple") && npt) {
-                const char *c = deck_word(dk, &i, "coupling (iso, aniso, tri)");
-                if (!strcmp(c, "iso"))
-                    next.couple = BARO_ISO;
-                else if (!strcmp(c, "aniso"))
-                    next.couple = BARO_ANISO;
-                else if (!strcmp(c, "tri"))
-                    next.couple = BARO_TRI;
-                else
-                    deck_fail(dk, "ensemble npt: couple '%s' is not iso, aniso or tri", c);
-            } else if (!strcmp(k, "axes") && npt) {
-                const char *ax = deck_word(dk, &i, "coupled axes (xyz, x, y, z, xy, xz, yz)");
-                static const char *ok[] = {"xyz", "x", "y", "z", "xy", "xz", "yz"};
-                int good = 0;
-                for (size_t q = 0; q < sizeof ok / sizeof ok[0]; q++)
-                    good |= !strcmp(ax, ok[q]);
-                if (!good)
-                    deck_fail(dk, "ensemble npt: axes '%s' is not one of xyz, x, y, z, xy, xz, yz", ax);
-                for (int d = 0; d < 3; d++)
-                    next.paxis[d] = strchr(ax, 'x' + d) != NULL;
-            } else if (!strcmp(k, "pchain") && npt) {
-                next.pchain = (int)deck_int(dk, &i, "barostat chain length", 0, NH_MAX_CHAIN);
-            } else {
-                deck_fail(dk, "ensemble %s: unknown keyword '%s' (expected %s)", kind, k,
-                          npt ? "temp, tdamp, press, pdamp, couple, axes, chain, pchain"
-                              : next.kind == ENS_NVT ? "temp, tdamp, chain" : "temp, damp, seed");
-            }
-        }
-        if (!have_t || !have_damp)
-            deck_fail(dk, "ensemble %s: needs 'temp T [T_end]' and '%s TIME'", kind,
-                      next.kind == ENS_LANGEVIN ? "damp" : "tdamp");
-        if (next.kind == ENS_LANGEVIN && !have_seed)
-            deck_fail(dk, "ensemble langevin: needs 'seed N' (its random forces are keyed by it)");
-        if (npt && (!have_p || !have_pdamp))
-            deck_fail(dk, "ensemble npt: needs 'press P [P_end] [unit]' and 'pdamp TIME'");
-        if (next.tdamp < 10 * dk->s->dt)
-            mg_warn("%s:%d: a damping time of %g ps is under 10 time steps (%g ps): the thermostat will be stiff",
-                    dk->path, dk->line, next.tdamp, dk->s->dt);
-        if (npt) {
-            static const char *axis = "xyz";
-            if (next.couple == BARO_TRI && !(next.paxis[0] && next.paxis[1] && next.paxis[2]))
-                deck_fail(dk, "ensemble npt: couple tri controls all six components; it takes only 'axes xyz'");
-            for (int d = 0; d < 3; d++)
-                if (next.paxis[d] && dk->s->box.boundary[d] != 'p')
-                    deck_fail(dk, "ensemble npt: the box is not periodic along %c (boundary %c), so the barostat "
-                              "cannot couple it; a barostat needs periodic axes (couple the others with "
-                              "'couple aniso axes ...')", axis[d], dk->s->box.boundary[d]);
-            if (next.couple == BARO_TRI && dk->s->have_box && !dk->s->box.triclinic)
-                deck_fail(dk, "ensemble npt: couple tri needs a triclinic box (xy xz yz in the data file); this "
-                          "one is orthogonal (use couple iso or aniso)");
-            if (next.pdamp < 100 * dk->s->dt)
-                mg_warn("%s:%d: a barostat damping time of %g ps is under 100 time steps (%g ps): the box will "
-                        "ring (LAMMPS recommends ~1000 steps)", dk->path, dk->line, next.pdamp, dk->s->dt);
-        }
-    } else {
-        deck_fail(dk, "ensemble: unknown ensemble '%s' (expected nve, nvt, langevin, npt)", kind);
+    const fix *old = fixes_find(dk->fixes, f->name);
+    if (old && strcmp(old->ops->kind, f->ops->kind) != 0) {
+        char kind[64];
+        snprintf(kind, sizeof kind, "%s", old->ops->kind);
+        discard(dk, f);
+        deck_fail(dk, "%s: a fix named '%s' exists already and is a %s ('unfix %s' first)", dk->args[0], old->name,
+                  kind, old->name);
     }
-    /* A new kind of thermostat starts from a fresh state; so does a
-     * barostat coupled differently. */
-    if (next.kind != e->kind) {
-        memset(next.eta, 0, sizeof next.eta);
-        memset(next.eta_dot, 0, sizeof next.eta_dot);
-        next.reservoir = 0;
-    }
-    if (next.kind != e->kind || next.couple != e->couple || memcmp(next.paxis, e->paxis, sizeof next.paxis)) {
-        memset(next.omega_dot, 0, sizeof next.omega_dot);
-        memset(next.etap, 0, sizeof next.etap);
-        memset(next.etap_dot, 0, sizeof next.etap_dot);
-        next.mtk_term2 = 0;
-    }
-    *e = next;
+    if (fixes_add(dk->fixes, dk->s, f) != 0)
+        deck_fail(dk, "%s: the fix list is full (%d entries)", dk->args[0], FIX_MAX);
 }
 
-static void need_thermostat(deck *dk)
+void deck_run_steps(deck *dk, int64_t nsteps)
 {
-    if (dk->ens.kind == ENS_NVE)
-        deck_fail(dk, "%s needs a thermostat: choose 'ensemble nvt ...' or 'ensemble langevin ...' first", dk->args[0]);
-    need_system(dk);
-    if (!dk->s->pot)
-        deck_fail(dk, "%s: no potential chosen", dk->args[0]);
+    char err[512];
+    if (run_stage(dk->s, dk->fixes, &dk->pos, nsteps, err, sizeof err) != 0)
+        deck_fail(dk, "%s", err);
 }
 
-/* One stage of a schedule: ramp (or hold) from t0 to t1 over nsteps. */
-static void stage(deck *dk, const char *what, double t0, double t1, int64_t nsteps)
-{
-    if (par_rank() == 0) {
-        printf("%s: %.6g K -> %.6g K over %lld steps (%.6g ps)\n", what, t0, t1, (long long)nsteps,
-               (double)nsteps * dk->s->dt);
-        fflush(stdout);
-    }
-    dk->ens.t_start = t0;
-    dk->ens.t_stop = t1;
-    deck_dynamics(dk, nsteps);
-}
-
-static int64_t steps_for(deck *dk, double duration)
-{
-    double n = nearbyint(duration / dk->s->dt);
-    if (!(n >= 1) || n > 1e15)
-        deck_fail(dk, "%s: %.6g ps is %.6g steps of %.6g ps; need at least one and fewer than 1e15", dk->args[0],
-                  duration, n, dk->s->dt);
-    return (int64_t)n;
-}
-
-/* quench from T0 to T1 rate R: a linear ramp at |R| (K/ps, K/s ...). */
-static void cmd_quench(deck *dk)
-{
-    need_thermostat(dk);
-    int i = 1;
-    const char *kw = "from to rate";
-    double t0 = -1, t1 = -1, rate = 0;
-    while (i < dk->nargs) {
-        const char *k = deck_word(dk, &i, "keyword");
-        if (!strcmp(k, "from")) t0 = deck_quantity(dk, &i, Q_TEMPERATURE, "start temperature", kw);
-        else if (!strcmp(k, "to")) t1 = deck_quantity(dk, &i, Q_TEMPERATURE, "end temperature", kw);
-        else if (!strcmp(k, "rate")) rate = deck_quantity(dk, &i, Q_TEMPERATURE_RATE, "cooling rate", kw);
-        else deck_fail(dk, "%s: unknown keyword '%s' (expected from, to, rate)", dk->args[0], k);
-    }
-    if (!(t0 > 0) || !(t1 > 0) || !(rate != 0))
-        deck_fail(dk, "%s: needs 'from T0 K to T1 K rate R K/ps' (or K/s) with positive temperatures", dk->args[0]);
-    stage(dk, dk->args[0], t0, t1, steps_for(dk, fabs(t1 - t0) / fabs(rate)));
-}
-
-/* hold T for D: constant target temperature for a duration. */
-static void cmd_hold(deck *dk)
-{
-    need_thermostat(dk);
-    int i = 1;
-    double t = deck_quantity(dk, &i, Q_TEMPERATURE, "temperature", "for");
-    const char *k = deck_word(dk, &i, "'for'");
-    if (strcmp(k, "for") != 0)
-        deck_fail(dk, "hold: expected 'hold T K for DURATION ps', got '%s'", k);
-    double d = deck_quantity(dk, &i, Q_TIME, "duration", NULL);
-    deck_done(dk, i);
-    if (!(t > 0))
-        deck_fail(dk, "hold: temperature must be positive (K)");
-    stage(dk, "hold", t, t, steps_for(dk, d));
-}
-
-/* cycle N between TLOW and THIGH rate R hold D: heat, hold, cool, hold; N times. */
-static void cmd_cycle(deck *dk)
-{
-    need_thermostat(dk);
-    int i = 1;
-    const char *kw = "between and rate hold";
-    int64_t n = deck_int(dk, &i, "number of cycles", 1, 1000000);
-    double lo = -1, hi = -1, rate = 0, hold = 0;
-    while (i < dk->nargs) {
-        const char *k = deck_word(dk, &i, "keyword");
-        if (!strcmp(k, "between")) lo = deck_quantity(dk, &i, Q_TEMPERATURE, "low temperature", kw);
-        else if (!strcmp(k, "and")) hi = deck_quantity(dk, &i, Q_TEMPERATURE, "high temperature", kw);
-        else if (!strcmp(k, "rate")) rate = deck_quantity(dk, &i, Q_TEMPERATURE_RATE, "heating/cooling rate", kw);
-        else if (!strcmp(k, "hold")) hold = deck_quantity(dk, &i, Q_TIME, "hold time", kw);
-        else deck_fail(dk, "cycle: unknown keyword '%s' (expected between, and, rate, hold)", k);
-    }
-    if (!(lo > 0) || !(hi > lo) || !(rate > 0) || !(hold >= 0))
-        deck_fail(dk, "cycle: needs 'N between TLOW K and THIGH K rate R K/ps hold D ps' with 0 < TLOW < THIGH");
-    int64_t ramp = steps_for(dk, (hi - lo) / rate);
-    for (int64_t c = 1; c <= n; c++) {
-        char what[64];
-        snprintf(what, sizeof what, "cycle %lld/%lld heat", (long long)c, (long long)n);
-        stage(dk, what, lo, hi, ramp);
-        if (hold > 0) {
-            snprintf(what, sizeof what, "cycle %lld/%lld hold", (long long)c, (long long)n);
-            stage(dk, what, hi, hi, steps_for(dk, hold));
-        }
-        snprintf(what, sizeof what, "cycle %lld/%lld cool", (long long)c, (long long)n);
-        stage(dk, what, hi, lo, ramp);
-        if (hold > 0) {
-            snprintf(what, sizeof what, "cycle %lld/%lld hold", (long long)c, (long long)n);
-            stage(dk, what, lo, lo, steps_for(dk, hold));
-        }
-    }
-}
-
-static const deck_command commands[] = {
-    {"boundary", cmd_boundary, CMD_SETTING},
-    {"checkpoint", cmd_checkpoint, CMD_SETTING},
-    {"create_alloy", cmd_create_alloy, CMD_CREATE},
-    {"create_lattice", cmd_create_lattice, CMD_CREATE},
-    {"cycle", cmd_cycle, CMD_ACTION},
-    {"dump", cmd_dump, CMD_SETTING},
-    {"echo", cmd_echo, CMD_SETTING},
-    {"ensemble", cmd_ensemble, CMD_SETTING},
-    {"hold", cmd_hold, CMD_ACTION},
-    {"mass", cmd_mass, CMD_SETTING},
-    {"minimize", cmd_minimize, CMD_ACTION},
-    {"neighbor", cmd_neighbor, CMD_SETTING},
-    {"potential", cmd_potential, CMD_SETTING},
-    {"print", cmd_print, CMD_ACTION},
-    {"progress", cmd_progress, CMD_SETTING},
-    {"processors", cmd_processors, CMD_SETTING},
-    {"quench", cmd_quench, CMD_ACTION},
-    {"read_checkpoint", cmd_read_checkpoint, CMD_CREATE},
-    {"read_data", cmd_read_data, CMD_CREATE},
-    {"restart", cmd_restart, CMD_SETTING},
-    {"run", cmd_run, CMD_ACTION},
-    {"sort", cmd_sort, CMD_SETTING},
-    {"thermo", cmd_thermo, CMD_SETTING},
-    {"timestep", cmd_timestep, CMD_SETTING},
-    {"undump", cmd_undump, CMD_SETTING},
-    {"units", cmd_units, CMD_SETTING},
-    {"variable", cmd_variable, CMD_SETTING},
-    {"velocity", cmd_velocity, CMD_ACTION},
-    {"write_checkpoint", cmd_write_checkpoint, CMD_ACTION},
-    {"write_data", cmd_write_data, CMD_ACTION},
-};
-#define NCOMMANDS (sizeof commands / sizeof commands[0])
-
-const deck_command *deck_find_command(const char *name)
-{
-    for (size_t k = 0; k < NCOMMANDS; k++)
-        if (strcmp(commands[k].name, name) == 0)
-            return &commands[k];
-    for (const deck_command *c = analysis_commands; c->name; c++)
-        if (strcmp(c->name, name) == 0)
-            return c;
-    return NULL;
-}
-
-const char *deck_command_list(void)
-{
-    static char list[2048];
-    if (!list[0]) {
-        for (size_t k = 0; k < NCOMMANDS; k++) {
-            strcat(list, commands[k].name);
-            strcat(list, " ");
-        }
-        for (const deck_command *c = analysis_commands; c->name; c++) {
-            strcat(list, c->name);
-            strcat(list, " ");
-        }
-        list[strlen(list) - 1] = '\0';
-    }
-    return list;
-}

@@ -6,19 +6,29 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-void deck_init(deck *dk, md *s, outputs *out)
+void deck_init(deck *dk, md *s, outputs *out, fix_list *fixes)
 {
     memset(dk, 0, sizeof *dk);
     dk->s = s;
     dk->out = out;
-    ensemble_init(&dk->ens);
+    dk->fixes = fixes;
     snprintf(dk->dir, sizeof dk->dir, ".");
+    if (fixes_add(fixes, s, outputs_fix(out)) != 0)
+        mg_fail_all("internal: the fix list is full");
+    /* Restored in this order: atoms in place, groups, schedules, then the
+     * fixes that follow them, then outputs and observers. */
+    const ckpt_section sec[] = {md_decomposition_section(s), groups_section(s), schedules_section(&fixes->schedules),
+                                fixes_section(fixes), outputs_section(out)};
+    for (size_t k = 0; k < sizeof sec / sizeof sec[0]; k++)
+        if (ckpt_sections_add(&dk->sections, &sec[k]) != 0)
+            mg_fail_all("internal: checkpoint section '%s' registered twice", sec[k].name);
     restart_init(dk);
 }
 
@@ -245,6 +255,9 @@ void deck_run_text(deck *dk, const char *path, const char *dir, const char *text
             fflush(stdout);
         }
         const deck_command *c = deck_find_command(dk->args[0]);
+        char habit[1024];
+        if (deck_lammps_habit(dk, habit, sizeof habit))
+            deck_fail(dk, "%s", habit);
         if (!c)
             deck_fail(dk, "unknown command '%s' (commands: %s)", dk->args[0], deck_command_list());
         if (restart_before_command(dk, c))
@@ -337,6 +350,28 @@ int deck_bool(deck *dk, int *i, const char *what)
     deck_fail(dk, "%s: %s must be yes or no, got '%s'", dk->args[0], what, w);
 }
 
+int deck_null(deck *dk, int *i)
+{
+    if (*i < dk->nargs && !strcmp(dk->args[*i], "NULL")) {
+        (*i)++;
+        return 1;
+    }
+    return 0;
+}
+
+void deck_components(deck *dk, int *i, enum quantity q, const char *what, const char *keywords, double v[3],
+                     int set[3])
+{
+    for (int d = 0; d < 3; d++) {
+        char w[96];
+        snprintf(w, sizeof w, "%s %c (or NULL)", what, 'x' + d);
+        set[d] = !deck_null(dk, i);
+        v[d] = set[d] ? deck_quantity(dk, i, q, w, keywords) : 0.0;
+        if (!isfinite(v[d]))
+            deck_fail(dk, "%s: %s must be a finite number", dk->args[0], w);
+    }
+}
+
 void deck_path(const deck *dk, const char *name, char *out, int outlen)
 {
     if (name[0] == '/' || access(name, F_OK) == 0) {
@@ -350,6 +385,30 @@ void deck_path(const deck *dk, const char *name, char *out, int outlen)
         return;
     }
     snprintf(out, (size_t)outlen, "%s", name);
+}
+
+void deck_need_no_system(deck *dk)
+{
+    if (dk->s->have_box)
+        deck_fail(dk, "%s must come before the system is created (read_data, read_checkpoint, create_lattice, "
+                  "create_alloy)", dk->args[0]);
+}
+
+void deck_need_system(deck *dk)
+{
+    if (!dk->s->have_box)
+        deck_fail(dk, "%s: no system yet (use read_data, read_checkpoint, create_lattice or create_alloy first)",
+                  dk->args[0]);
+}
+
+int deck_group(deck *dk, int *i)
+{
+    const char *name = deck_word(dk, i, "group name");
+    int g = group_find(&dk->s->groups, name);
+    if (g < 0)
+        deck_fail(dk, "%s: no group named '%s' (define it with the group command; 'all' always exists)", dk->args[0],
+                  name);
+    return g;
 }
 
 void deck_done(deck *dk, int i)

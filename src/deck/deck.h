@@ -10,8 +10,10 @@
 
 #include <stdint.h>
 
+#include "core/ckpt_section.h"
 #include "core/units.h"
-#include "integrate/ensemble.h"
+#include "integrate/fix.h"
+#include "integrate/run.h"
 #include "io/output.h"
 #include "system/system.h"
 
@@ -37,15 +39,21 @@ typedef struct deck {
     int nvars;
     deck_var vars[DECK_MAX_VARS];
     int echo;
+    /* The study the deck drives. */
     md *s;
     outputs *out;
-    ensemble ens;              /* thermostat and its state                 */
+    fix_list *fixes;           /* thermostats, barostat, user fixes, ...   */
+    run_position pos;          /* stage of the current command             */
+    ckpt_sections sections;    /* what a checkpoint keeps besides atoms    */
     /* Position, checkpoints and restart (deck/restart.c). */
     int replaying;             /* re-running settings up to a checkpoint   */
     struct restart_state *rs;
 } deck;
 
-void deck_init(deck *dk, md *s, outputs *out);
+/* Wire a deck to its study: the fix list gets the outputs' entry (and
+ * restart.c's checkpoint and progress entries), and the checkpoint
+ * sections are registered in restore order. */
+void deck_init(deck *dk, md *s, outputs *out, fix_list *fixes);
 void deck_free(deck *dk);
 /* Set a variable (command line first, so the deck's own definition of the
  * same name is ignored). Returns 0 or -1 if the table is full or name bad. */
@@ -70,20 +78,41 @@ double deck_real(deck *dk, int *i, const char *what);
 double deck_quantity(deck *dk, int *i, enum quantity q, const char *what, const char *keywords);
 /* yes/no */
 int deck_bool(deck *dk, int *i, const char *what);
+/* A component a fix leaves alone: the word NULL (as in LAMMPS), consumed.
+ * Returns 1 if it was NULL, else 0 (nothing consumed). */
+int deck_null(deck *dk, int *i);
+/* Three components (x, y, z) of quantity q, each a number with an optional
+ * unit or NULL: v[d] and set[d] (0 for NULL). */
+void deck_components(deck *dk, int *i, enum quantity q, const char *what, const char *keywords, double v[3],
+                     int set[3]);
 /* Resolve a file path relative to the deck's folder when not found as given. */
 void deck_path(const deck *dk, const char *name, char *out, int outlen);
 /* No arguments may remain after *i. */
 void deck_done(deck *dk, int i);
+/* The command must come before / after the system is created. */
+void deck_need_no_system(deck *dk);
+void deck_need_system(deck *dk);
+/* A group name (an existing group); returns its index. */
+int deck_group(deck *dk, int *i);
+/* Add a user fix (fix.h) under its name, failing on a name the list
+ * reserves or a full list; a fix of that name is replaced in place. */
+void deck_add_fix(deck *dk, fix *f);
+/* The step counter was set (reset_timestep): periodic checkpoints count
+ * from it anew (restart.c). */
+void deck_clock_changed(deck *dk);
+/* Run nsteps as the next stage of the current command (every run goes
+ * through here: checkpoints, signals, resuming). */
+void deck_run_steps(deck *dk, int64_t nsteps);
 
-/* The command table (commands.c, and analysis/analysis_cmd.c for the
- * analyses). A restart replays the deck up to its checkpoint (docs/
- * checkpoints.md): settings run again (variables, potential, outputs,
- * observers, ensemble), actions that were already done are skipped, and
- * the first command that creates the system loads the checkpoint instead. */
+/* The command registry (deck/registry.c): one line per command. A restart
+ * replays the deck up to its checkpoint (docs/checkpoints.md): settings
+ * run again (variables, potential, regions, groups, fixes, outputs,
+ * observers, ensemble), actions that were already done are skipped, and the
+ * first command that creates the system loads the checkpoint instead. */
 typedef void (*deck_command_fn)(deck *dk);
 enum deck_cmd_kind {
     CMD_SETTING,   /* replayed                                             */
-    CMD_ACTION,    /* skipped while replaying (runs, velocity, write_data)  */
+    CMD_ACTION,    /* skipped while replaying (runs, edits, write_data)     */
     CMD_CREATE,    /* creates the system; replay loads the checkpoint       */
 };
 typedef struct deck_command {
@@ -92,6 +121,13 @@ typedef struct deck_command {
     enum deck_cmd_kind kind;
 } deck_command;
 const deck_command *deck_find_command(const char *name);
+/* The registered commands, in registry order, and how many. */
+const deck_command *deck_commands(int *n);
 const char *deck_command_list(void);
+/* Names registered twice (a programming error): 0 in a sound build. */
+int deck_registry_duplicates(void);
+/* A message for a LAMMPS command mgmd spells differently (lammps_habits.c),
+ * or NULL: into out, naming the mgmd equivalent. */
+const char *deck_lammps_habit(const deck *dk, char *out, int len);
 
 #endif

@@ -8,9 +8,9 @@
 #include "deck/restart.h"
 #include "core/error.h"
 #include "core/signals.h"
-#include "integrate/verlet.h"
 #include "io/checkpoint.h"
 #include "io/funnel.h"
+#include "io/progress.h"
 #include "parallel/parallel.h"
 
 #include <dirent.h>
@@ -32,36 +32,36 @@ typedef struct restart_state {
     int keep;                  /* checkpoints kept; 0 all                  */
     double walltime;           /* s after start to stop; 0 none            */
     double wall_start;
-    double progress_every;     /* s between progress lines; 0 none         */
+    fix *progress;             /* the progress entry of the fix list       */
     /* bookkeeping */
     int64_t seq;               /* checkpoints written so far               */
     int64_t next_due;          /* step from which a periodic one is due    */
     int64_t due_since;         /* run step n when it fell due; -1 none     */
     int64_t stop_since;        /* run step n when a stop was agreed; -1    */
     char last_path[1100];
-    /* position */
+    /* position (the stage within the command: dk->pos) */
     int64_t ncmd;              /* current command's index                  */
-    int stage;                 /* runs begun by the current command        */
-    int64_t run_steps;         /* the current run                          */
-    double run_t0;             /* ps                                       */
     textbuf commands;          /* every command so far, one a line          */
     /* replay of a checkpoint */
     ckpt_file *ck;
     ckpt_position target;
     char *stored;              /* the checkpoint's command lines (copy)    */
     int system_loaded;
-    int resume;                /* the target's run still to resume         */
 } restart_state;
+
+static fix *checkpoint_fix(deck *dk);
 
 void restart_init(deck *dk)
 {
     restart_state *rs = mg_calloc(1, sizeof *rs);
     rs->keep = 3;
     rs->due_since = rs->stop_since = -1;
-    rs->progress_every = 60.0;
     rs->wall_start = par_wtime();
     rs->ncmd = -1;
     dk->rs = rs;
+    rs->progress = progress_fix(60.0);
+    if (fixes_add(dk->fixes, dk->s, checkpoint_fix(dk)) != 0 || fixes_add(dk->fixes, dk->s, rs->progress) != 0)
+        mg_fail_all("internal: the fix list is full");
     signals_install();
 }
 
@@ -137,7 +137,7 @@ static void write_at(deck *dk, const char *explicit_path, ckpt_position pos)
     m.commands = rs->commands.s ? rs->commands.s : "";
     m.cmdline_vars = cmdline_vars(dk);
     double t0 = par_wtime();
-    ckpt_write(path, s, &dk->ens, dk->out, &m);
+    ckpt_write(path, s, &dk->sections, &m);
     double took = par_wtime() - t0;
     free(m.cmdline_vars);
     snprintf(rs->last_path, sizeof rs->last_path, "%s", path);
@@ -184,10 +184,11 @@ static const char *stop_reason(restart_state *rs)
     return signals_pending() ? signals_name() : "wall-time limit of the checkpoint command";
 }
 
-/* run_control.after_step: checkpoints and stops within a run. */
-static int after_step(void *ctx, md *s, int64_t n, int64_t nsteps, int rebuilt)
+/* The checkpoint entry of the fix list: periodic checkpoints and stops
+ * within a run, at set-up (n = the steps already done) and at the end of
+ * every step, after the outputs. */
+static void checkpoint_at(deck *dk, md *s, const step_info *si, int64_t n, int rebuilt)
 {
-    deck *dk = ctx;
     restart_state *rs = dk->rs;
     int level = agreed_stop(rs);
     if (level && rs->stop_since < 0)
@@ -196,52 +197,52 @@ static int after_step(void *ctx, md *s, int64_t n, int64_t nsteps, int rebuilt)
         rs->due_since = n;
     int want = level || rs->due_since >= 0;
     if (!want)
-        return 0;
+        return;
     /* Only right after a rebuild is the state one a restart reproduces
      * exactly; wait for one a little, then make one. SIGTERM waits not. */
     int64_t waited = n - (level ? rs->stop_since : rs->due_since);
     if (!rebuilt && level != SIG_NOW && waited < CKPT_MAX_DEFER)
-        return 0;
+        return;
     if (!rebuilt) {
-        md_reneighbor(s);
-        md_force(s, 1);
+        fixes_reneighbor(dk->fixes, s, si);
+        fixes_force(dk->fixes, s, FIX_WANTS_ENERGY, si);
     }
-    ckpt_position pos = {rs->ncmd, dk->line, rs->stage - 1, n, nsteps, rs->run_t0};
+    ckpt_position pos = {rs->ncmd, dk->line, dk->pos.stage - 1, n, si->nsteps, dk->pos.run_t0};
     write_at(dk, NULL, pos);
     rs->due_since = -1;
     if (rs->every > 0)
         rs->next_due = (s->step / rs->every + 1) * rs->every;
     if (level)
         stop_and_exit(dk, stop_reason(rs));
+}
+
+static void ck_setup(fix *f, md *s, const step_info *si)
+{
+    deck *dk = f->data;
+    restart_state *rs = dk->rs;
+    if (rs->every > 0 && rs->next_due <= 0)
+        rs->next_due = (s->step / rs->every + 1) * rs->every;
+    checkpoint_at(dk, s, si, si->first, 1);
+}
+
+static int ck_end_of_step(fix *f, md *s, const step_info *si)
+{
+    checkpoint_at(f->data, s, si, si->n, si->rebuilt);
     return 0;
 }
 
-void deck_dynamics(deck *dk, int64_t nsteps)
+static const fix_ops checkpoint_ops = {
+    .kind = "checkpoint",
+    .order = FIX_ORDER_CHECKPOINT,
+    .setup = ck_setup,
+    .end_of_step = ck_end_of_step,
+};
+
+static fix *checkpoint_fix(deck *dk)
 {
-    restart_state *rs = dk->rs;
-    md *s = dk->s;
-    int stage = rs->stage++;
-    run_control rc;
-    memset(&rc, 0, sizeof rc);
-    if (rs->resume) {
-        if (stage < rs->target.stage)
-            return; /* finished before the checkpoint */
-        if (nsteps != rs->target.run_steps)
-            deck_fail(dk, "restart: this run has %lld steps, but the checkpoint's had %lld (time step or "
-                      "schedule changed?)", (long long)nsteps, (long long)rs->target.run_steps);
-        rc.resume = rs->target.done;
-        rc.resumed = 1;
-        rc.t0 = rs->target.run_t0;
-        rs->resume = 0;
-    }
-    rs->run_steps = nsteps;
-    rs->run_t0 = rc.resumed ? rc.t0 : s->time;
-    if (rs->every > 0 && rs->next_due <= 0)
-        rs->next_due = (s->step / rs->every + 1) * rs->every;
-    rc.after_step = after_step;
-    rc.ctx = dk;
-    rc.progress_every = rs->progress_every;
-    run_dynamics(s, dk->out, &dk->ens, nsteps, &rc);
+    fix *f = fix_new(&checkpoint_ops, "checkpoint", GROUP_ALL);
+    f->data = dk;
+    return f;
 }
 
 /* ---- replay -------------------------------------------------------------- */
@@ -267,7 +268,7 @@ int restart_before_command(deck *dk, const deck_command *c)
     if (c->fn == cmd_restart)
         return 1; /* not part of the position */
     rs->ncmd++;
-    rs->stage = 0;
+    run_next_command(&dk->pos);
     tb_printf(&rs->commands, "%s\n", dk->expanded);
     if (!rs->ck)
         return 1;
@@ -291,14 +292,19 @@ int restart_before_command(deck *dk, const deck_command *c)
     /* The checkpoint's command: the whole state, then carry on. */
     dk->replaying = 0;
     double t0 = par_wtime();
-    ckpt_load_state(rs->ck, dk->s, &dk->ens, dk->out);
+    ckpt_load_state(rs->ck, dk->s, &dk->sections);
     double took = par_wtime() - t0;
     if (par_rank() == 0) {
         printf("restart: state of step %lld (%.6g ps) loaded from %s in %.3g s\n", (long long)dk->s->step,
                dk->s->time, rs->last_path, took);
         fflush(stdout);
     }
-    rs->resume = rs->target.done >= 0;
+    run_position *p = &dk->pos;
+    p->resume = rs->target.done >= 0;
+    p->resume_stage = rs->target.stage;
+    p->resume_done = rs->target.done;
+    p->resume_steps = rs->target.run_steps;
+    p->resume_t0 = rs->target.run_t0;
     rs->seq = ckpt_meta_of(rs->ck)->seq;
     if (rs->every > 0)
         rs->next_due = (dk->s->step / rs->every + 1) * rs->every;
@@ -329,7 +335,7 @@ void restart_end_of_deck(deck *dk)
         /* Taken after the last command: load it (a check that it is whole),
          * nothing is left to run. */
         double t0 = par_wtime();
-        ckpt_load_state(rs->ck, dk->s, &dk->ens, dk->out);
+        ckpt_load_state(rs->ck, dk->s, &dk->sections);
         if (par_rank() == 0)
             printf("restart: state of step %lld loaded from %s in %.3g s; the checkpoint was taken at the end "
                    "of the deck: nothing left to run\n", (long long)dk->s->step, rs->last_path, par_wtime() - t0);
@@ -562,6 +568,12 @@ void cmd_checkpoint(deck *dk)
     rs->due_since = -1;
 }
 
+void deck_clock_changed(deck *dk)
+{
+    dk->rs->next_due = 0;
+    dk->rs->due_since = -1;
+}
+
 void cmd_write_checkpoint(deck *dk)
 {
     int i = 1;
@@ -632,9 +644,9 @@ void cmd_progress(deck *dk)
     int i = 1;
     const char *k = deck_word(dk, &i, "'every' or 'off'");
     if (!strcmp(k, "off"))
-        dk->rs->progress_every = 0;
+        progress_set_every(dk->rs->progress, 0);
     else if (!strcmp(k, "every"))
-        dk->rs->progress_every = wall_seconds(dk, &i);
+        progress_set_every(dk->rs->progress, wall_seconds(dk, &i));
     else
         deck_fail(dk, "progress: expected 'every T' (wall time, e.g. 60 s) or 'off', got '%s'", k);
     deck_done(dk, i);

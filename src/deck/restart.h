@@ -8,7 +8,9 @@
  * checkpoint, and at the checkpoint's command the whole state is loaded and
  * the command resumes at its stage and step.
  *
- * Periodic checkpoints are written at the first neighbour-list rebuild at
+ * Checkpoints within runs are made by an entry of the fix list (after the
+ * outputs at the end of a step). Periodic checkpoints are written at the
+ * first neighbour-list rebuild at
  * or after each due step (at most 100 steps later, then a rebuild is
  * forced): the state right after a rebuild is what a restart rebuilds
  * exactly, so the continued run is bitwise the uninterrupted one on the
@@ -33,9 +35,6 @@ int restart_before_command(deck *dk, const deck_command *c);
 void restart_after_command(deck *dk);
 /* At the end of the deck. */
 void restart_end_of_deck(deck *dk);
-/* Run nsteps of dynamics as a stage of the current command, with
- * checkpoints, signals, wall time and progress (all runs go through here). */
-void deck_dynamics(deck *dk, int64_t nsteps);
 
 /* Deck commands (restart.c). */
 void cmd_checkpoint(deck *dk);

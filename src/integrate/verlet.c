@@ -1,3 +1,7 @@
+/* The velocity-Verlet skeleton (verlet.h): kicks and drifts of every owned
+ * atom, the fix list's hooks between them, and the end-of-run timing table.
+ * Communication: ghost refresh or re-neighbouring and the forces (md_*),
+ * and the reductions of the timing table; fixes communicate on their own. */
 #include "integrate/verlet.h"
 #include "core/units.h"
 #include "parallel/parallel.h"
@@ -83,120 +87,71 @@ static void report(md *s, int64_t nsteps, double wall)
     fflush(stdout);
 }
 
-/* "progress: step 12000 of 50000 (24.0 %), 12 ps, 3.1e+06 atom-steps/s,
- * 2 min 35 s left" on rank 0. Wall time only: no communication. */
-static void progress(const md *s, int64_t n, int64_t nsteps, int64_t first, double wall)
-{
-    double rate = wall > 0 ? (double)(n - first) / wall : 0.0;
-    double left = rate > 0 ? (double)(nsteps - n) / rate : 0.0;
-    char eta[64];
-    if (left >= 3600)
-        snprintf(eta, sizeof eta, "%d h %02d min", (int)(left / 3600), (int)fmod(left / 60, 60));
-    else if (left >= 60)
-        snprintf(eta, sizeof eta, "%d min %02d s", (int)(left / 60), (int)fmod(left, 60));
-    else
-        snprintf(eta, sizeof eta, "%.0f s", left);
-    printf("progress: step %lld, %lld of %lld (%.1f %%), %.6g ps, %.3g atom-steps/s, %s left\n",
-           (long long)s->step, (long long)n, (long long)nsteps, 100.0 * (double)n / (double)nsteps, s->time,
-           rate * (double)s->atoms.natoms, eta);
-    fflush(stdout);
-}
-
-int run_dynamics(md *s, outputs *o, ensemble *e, int64_t nsteps, const run_control *rc)
+int run_dynamics(md *s, fix_list *fx, int64_t nsteps, const run_resume *r)
 {
     atoms *a = &s->atoms;
-    const int resumed = rc && rc->resumed;
-    const int64_t first = resumed ? rc->resume : 0;
-    const int64_t start = s->step - first, end = start + nsteps;
-    const double t0 = resumed ? rc->t0 : s->time;
+    const int resumed = r && r->resumed;
+    const int64_t first = resumed ? r->done : 0;
+    const int64_t start = s->step - first;
+    const double t0 = resumed ? r->t0 : s->time;
     const double dt = s->dt, dtf = 0.5 * dt * MG_FTM2V;
-    /* The barostat needs the virial (and so energies) at every step. */
-    const int npt = e->kind == ENS_NPT;
+    step_info si = {.n = first, .nsteps = nsteps, .first = first, .start = start, .step = s->step, .dt = dt,
+                    .resumed = resumed, .rebuilt = 1};
 
-    o->thermo.header_printed = 0;
     timers_reset(&s->tm);
-    e->t_target = ensemble_target(e, first, nsteps);
-    if (npt) {
-        e->p_target = ensemble_pressure_target(e, first, nsteps);
-        npt_check(e, s);
-    }
-    int peratom = 0;
-    int due = outputs_due(o, s->step, start, end, &peratom);
-    a->want_peratom = peratom;
-    md_setup(s, due || npt);
-    s->bath_energy = ensemble_energy(e, s);
+    fixes_call(fx, FIX_HOOK_BEGIN_RUN, s, &si);
+    int want = fixes_wants(fx, s, s->step, &si);
+    a->want_peratom = (want & FIX_WANTS_PERATOM) != 0;
+    md_setup(s, want != 0);
+    fixes_call(fx, FIX_HOOK_POST_FORCE, s, &si);
+    s->bath_energy = fixes_energy(fx, s);
     /* Set-up is not part of the loop time or the build count, as in LAMMPS. */
     timers_reset(&s->tm);
     s->nb.nbuild = s->nb.ndanger = 0;
-    double wall0 = s->tm.mark, next_progress = rc && rc->progress_every > 0 ? rc->progress_every : INFINITY;
-    if (due && !resumed)
-        outputs_write(o, s, start, end);
-    timers_stamp(&s->tm, TIMER_OUTPUT);
-    int stopped = rc && rc->after_step && rc->after_step(rc->ctx, s, first, nsteps, 1);
+    const double wall0 = s->tm.mark;
+    si.wall0 = wall0;
+    fixes_call(fx, FIX_HOOK_SETUP, s, &si);
 
+    int stopped = 0;
     int64_t n = first + 1;
+    const int split = fixes_have(fx, FIX_HOOK_POST_KICK) || fixes_have(fx, FIX_HOOK_MID_DRIFT);
     for (; n <= nsteps && !stopped; n++) {
-        e->t_target = ensemble_target(e, n, nsteps);
-        if (npt) {
-            /* LAMMPS fix_nh's Trotter order: barostat chain, particle chain,
-             * strain rates from the pressure, velocities under the strain
-             * rates, kick, half box, drift, half box. */
-            e->p_target = ensemble_pressure_target(e, n, nsteps);
-            npt_chain_half_step(e, s, dt);
-            nh_half_step(e, s, dt);
-            npt_omega_half_step(e, s, dt);
-            npt_scale_velocities(e, s, dt);
-            half_kick(a, dtf);
-            npt_remap_half(e, s, dt);
-            drift(a, dt);
-            npt_remap_half(e, s, dt);
+        si.n = n;
+        si.step = start + n;
+        const int64_t boxes = s->box_changes;
+        fixes_call(fx, FIX_HOOK_INITIAL, s, &si);
+        if (!split) {
+            kick_drift(a, dtf, dt);
         } else {
-            if (e->kind == ENS_NVT)
-                nh_half_step(e, s, dt);
-            if (e->kind == ENS_LANGEVIN) {
-                /* B A O A: the O step sits between two half drifts. */
-                kick_drift(a, dtf, 0.5 * dt);
-                langevin_o_step(e, s, dt);
+            half_kick(a, dtf);
+            fixes_call(fx, FIX_HOOK_POST_KICK, s, &si);
+            if (fixes_have(fx, FIX_HOOK_MID_DRIFT)) {
+                drift(a, 0.5 * dt);
+                fixes_call(fx, FIX_HOOK_MID_DRIFT, s, &si);
                 drift(a, 0.5 * dt);
             } else {
-                kick_drift(a, dtf, dt);
+                drift(a, dt);
             }
         }
         s->step = start + n;
         s->time = t0 + (double)n * dt;
+        fixes_call(fx, FIX_HOOK_POST_DRIFT, s, &si);
         timers_stamp(&s->tm, TIMER_MODIFY);
-        int rebuilt = 1;
-        if (npt && npt_flip(e, s))
-            md_reneighbor(s); /* a new cell: wrap, migrate, rebuild */
-        else
-            rebuilt = md_refresh(s, 1);
-        due = outputs_due(o, s->step, start, end, &peratom);
-        a->want_peratom = peratom;
-        md_force(s, due || npt);
+        /* An entry may have re-neighboured already (a box flip). */
+        if (s->nb.last_build != s->step && md_refresh(s, 1))
+            fixes_call(fx, FIX_HOOK_REBUILT, s, &si);
+        si.rebuilt = s->nb.last_build == s->step;
+        if (s->box_changes != boxes)
+            fixes_call(fx, FIX_HOOK_BOX_CHANGED, s, &si);
+        fixes_force(fx, s, fixes_wants(fx, s, s->step, &si), &si);
         half_kick(a, dtf);
-        if (npt) {
-            npt_scale_velocities(e, s, dt);
-            npt_omega_half_step(e, s, dt);
-            nh_half_step(e, s, dt);
-            npt_chain_half_step(e, s, dt);
-        } else if (e->kind == ENS_NVT) {
-            nh_half_step(e, s, dt);
-        }
-        s->bath_energy = ensemble_energy(e, s);
+        fixes_call(fx, FIX_HOOK_FINAL, s, &si);
+        s->bath_energy = fixes_energy(fx, s);
         timers_stamp(&s->tm, TIMER_MODIFY);
-        if (due)
-            outputs_write(o, s, start, end);
-        timers_stamp(&s->tm, TIMER_OUTPUT);
-        if (rc && rc->after_step)
-            stopped = rc->after_step(rc->ctx, s, n, nsteps, rebuilt);
-        if (par_rank() == 0 && s->tm.mark - wall0 >= next_progress && n < nsteps) {
-            progress(s, n, nsteps, first, s->tm.mark - wall0);
-            next_progress += rc->progress_every;
-        }
+        stopped = fixes_end_of_step(fx, s, &si);
     }
     a->want_peratom = 0;
-    if (!stopped)
-        outputs_stage_end(o, s);
+    fixes_end_run(fx, s, stopped);
     report(s, (n - 1) - first, par_wtime() - wall0);
     return stopped;
 }

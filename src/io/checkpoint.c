@@ -2,7 +2,7 @@
  *
  * Per-atom datasets are contiguous arrays written collectively: rank r
  * writes rows [offset_r, offset_r + nlocal_r), offsets from a prefix sum.
- * Everything small (box, ensemble, deck, outputs) is written as attributes
+ * Everything small (box, deck, the sections) is written as attributes
  * or as datasets that rank 0 fills while the others select nothing; HDF5
  * requires every rank to make the same metadata calls with the same values.
  *
@@ -310,106 +310,24 @@ static void test_stall(const char *phase, int64_t seq)
     }
 }
 
-/* The thermostat's and barostat's real-valued settings and state, by
- * attribute name: one list for writing and reading. */
-typedef struct ens_field {
-    const char *name;
-    double *v;
-    int n;
-} ens_field;
+/* ---- sections ------------------------------------------------------------ */
 
-static int ensemble_fields(ensemble *e, ens_field *f)
+static void write_sections(hid_t f, const ckpt_sections *sec, hid_t xfer)
 {
-    const ens_field all[] = {
-        {"t_start", &e->t_start, 1}, {"t_stop", &e->t_stop, 1}, {"tdamp", &e->tdamp, 1},
-        {"eta", e->eta, NH_MAX_CHAIN}, {"eta_dot", e->eta_dot, NH_MAX_CHAIN}, {"reservoir", &e->reservoir, 1},
-        {"t_target", &e->t_target, 1}, {"p_start", &e->p_start, 1}, {"p_stop", &e->p_stop, 1},
-        {"pdamp", &e->pdamp, 1}, {"omega_dot", e->omega_dot, 6}, {"etap", e->etap, NH_MAX_CHAIN},
-        {"etap_dot", e->etap_dot, NH_MAX_CHAIN}, {"p_target", &e->p_target, 1}, {"mtk_term2", &e->mtk_term2, 1},
-    };
-    memcpy(f, all, sizeof all);
-    return (int)(sizeof all / sizeof all[0]);
-}
-
-static void write_ensemble(hid_t f, const ensemble *e)
-{
-    hid_t g = H5Gcreate2(f, "ensemble", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    attr_str(g, "kind", ensemble_name(e));
-    int ints[4] = {(int)e->kind, e->nchain, (int)e->couple, e->pchain};
-    attr_ints(g, "kind_chain_couple_pchain", ints, 4);
-    attr_ints(g, "paxis", e->paxis, 3);
-    attr_i64(g, "seed", (int64_t)e->seed);
-    ensemble copy = *e;
-    ens_field d[32];
-    int nd = ensemble_fields(&copy, d);
-    for (int k = 0; k < nd; k++)
-        attr_dbls(g, d[k].name, d[k].v, d[k].n);
-    attr_str(g, "units", "temperatures K, times ps, pressures bar, eta dimensionless, eta_dot and omega_dot 1/ps, "
-                         "reservoir eV");
-    H5Gclose(g);
-}
-
-static int read_ensemble(hid_t f, ensemble *e)
-{
-    hid_t g = H5Gopen2(f, "ensemble", H5P_DEFAULT);
+    hid_t g = H5Gcreate2(f, "sections", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
-        return -1;
-    int ints[4];
-    int64_t seed;
-    int bad = attr_read(g, "kind_chain_couple_pchain", H5T_NATIVE_INT, ints, 4);
-    bad |= attr_read(g, "paxis", H5T_NATIVE_INT, e->paxis, 3);
-    bad |= attr_read(g, "seed", H5T_NATIVE_INT64, &seed, 1);
-    ens_field d[32];
-    int nd = ensemble_fields(e, d);
-    for (int k = 0; k < nd; k++)
-        bad |= attr_read(g, d[k].name, H5T_NATIVE_DOUBLE, d[k].v, (hsize_t)d[k].n);
-    H5Gclose(g);
-    if (bad)
-        return -1;
-    e->kind = (enum ensemble_kind)ints[0];
-    e->nchain = ints[1];
-    e->couple = (enum baro_couple)ints[2];
-    e->pchain = ints[3];
-    e->seed = (uint64_t)seed;
-    return 0;
-}
-
-static void write_outputs(hid_t f, outputs *o, hid_t xfer)
-{
-    hid_t g = H5Gcreate2(f, "outputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    hid_t t = H5Gcreate2(g, "thermo", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    attr_str(t, "path", o->thermo.path);
-    attr_i64(t, "bytes", thermo_position(&o->thermo));
-    attr_i64(t, "last_step", o->thermo.csv_last);
-    H5Gclose(t);
-    hid_t dg = H5Gcreate2(g, "dumps", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    for (int k = 0; k < o->ndump; k++) {
-        dump *d = &o->dumps[k];
-        hid_t h = H5Gcreate2(dg, d->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        attr_str(h, "path", d->path);
-        attr_str(h, "format", dump_format_name(d));
-        attr_i64(h, "position", dump_position(d));
-        attr_i64(h, "last_step", d->last_step);
-        H5Gclose(h);
+        mg_fail_all("checkpoint: cannot create group /sections");
+    for (int k = 0; k < sec->n; k++) {
+        struct ckpt_state c = {H5Gcreate2(g, sec->s[k].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), 1, xfer};
+        if (c.group < 0)
+            mg_fail_all("checkpoint: cannot create group /sections/%s", sec->s[k].name);
+        sec->s[k].save(sec->s[k].ctx, &c);
+        H5Gclose(c.group);
     }
-    H5Gclose(dg);
-    hid_t og = H5Gcreate2(g, "observers", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    for (int k = 0; k < o->nobs; k++) {
-        observer *ob = o->obs[k];
-        hid_t h = H5Gcreate2(og, ob->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        attr_str(h, "kind", ob->ops->kind);
-        attr_i64(h, "last_step", ob->last_step);
-        if (ob->ops->save) {
-            struct ckpt_state c = {h, 1, xfer};
-            ob->ops->save(ob, &c);
-        }
-        H5Gclose(h);
-    }
-    H5Gclose(og);
     H5Gclose(g);
 }
 
-static void write_file(const char *path, md *s, const ensemble *e, outputs *o, const ckpt_meta *m)
+static void write_file(const char *path, md *s, const ckpt_sections *sec, const ckpt_meta *m)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL);
@@ -483,6 +401,10 @@ static void write_file(const char *path, md *s, const ensemble *e, outputs *o, c
         H5Gclose(pg);
     }
 
+    /* The sections first: the outputs' section flushes their files, so
+     * the lengths recorded are on disk before anything else is written. */
+    write_sections(f, sec, xfer);
+
     /* Atoms, each rank its slab in its own order. */
     atoms *a = &s->atoms;
     slab sl = {a->natoms, par_exscan_i64(a->nlocal), a->nlocal, xfer};
@@ -492,6 +414,7 @@ static void write_file(const char *path, md *s, const ensemble *e, outputs *o, c
     atoms_write_array(ag, "position", H5T_NATIVE_DOUBLE, a->x, 3, &sl, "Angstrom");
     atoms_write_array(ag, "velocity", H5T_NATIVE_DOUBLE, a->v, 3, &sl, "Angstrom/ps");
     atoms_write_array(ag, "image", H5T_NATIVE_INT, a->image, 3, &sl, NULL);
+    atoms_write_array(ag, "mask", H5T_NATIVE_UINT64, a->mask, 1, &sl, NULL);
     if (a->nprop) {
         hid_t pg = H5Gcreate2(ag, "properties", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         for (int k = 0; k < a->nprop; k++) {
@@ -503,8 +426,6 @@ static void write_file(const char *path, md *s, const ensemble *e, outputs *o, c
     H5Gclose(ag);
     test_stall("atoms", m->seq);
 
-    write_ensemble(f, e);
-    write_outputs(f, o, xfer);
 
     /* The deck and where we are in it. */
     hid_t dg = H5Gcreate2(f, "deck", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -527,16 +448,12 @@ static void write_file(const char *path, md *s, const ensemble *e, outputs *o, c
         mg_fail_all("checkpoint: closing %s failed (disk full?)", path);
 }
 
-void ckpt_write(const char *path, md *s, const ensemble *e, outputs *o, const ckpt_meta *m)
+void ckpt_write(const char *path, md *s, const ckpt_sections *sec, const ckpt_meta *m)
 {
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    /* Outputs first reach the disk, so the positions recorded are real. */
-    thermo_flush(&o->thermo);
-    for (int k = 0; k < o->ndump; k++)
-        dump_flush(&o->dumps[k]);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    write_file(tmp, s, e, o, m);
+    write_file(tmp, s, sec, m);
     /* Data on disk before the name: a crash leaves either the old file or
      * the complete new one under `path`. */
     char err[2600] = "";
@@ -619,6 +536,7 @@ static int read_atoms(ckpt_file *f, md *s, char *why, size_t whylen)
     double (*x)[3] = mg_malloc((n ? n : 1) * sizeof *x);
     double (*v)[3] = mg_malloc((n ? n : 1) * sizeof *v);
     int (*img)[3] = mg_malloc((n ? n : 1) * sizeof *img);
+    uint64_t *mask = mg_malloc((n ? n : 1) * sizeof *mask);
     hid_t ag = H5Gopen2(f->file, "atoms", H5P_DEFAULT);
     int bad = ag < 0;
     if (bad)
@@ -628,6 +546,7 @@ static int read_atoms(ckpt_file *f, md *s, char *why, size_t whylen)
     if (!bad) bad = atoms_read_array(ag, "position", H5T_NATIVE_DOUBLE, x, 3, &sl, why, whylen);
     if (!bad) bad = atoms_read_array(ag, "velocity", H5T_NATIVE_DOUBLE, v, 3, &sl, why, whylen);
     if (!bad) bad = atoms_read_array(ag, "image", H5T_NATIVE_INT, img, 3, &sl, why, whylen);
+    if (!bad) bad = atoms_read_array(ag, "mask", H5T_NATIVE_UINT64, mask, 1, &sl, why, whylen);
     /* Properties: all validated; those s knows are kept. */
     double **pdata = NULL;
     int *pidx = NULL, np = 0;
@@ -671,6 +590,7 @@ static int read_atoms(ckpt_file *f, md *s, char *why, size_t whylen)
                 mg_fail_one("checkpoint %s: atom %lld has type %d, outside 1..%d", f->path, (long long)id[i],
                             type[i], a->ntypes);
             int j = atoms_add(a, id[i], type[i], x[i], v[i], img[i]);
+            a->mask[j] = mask[i] | 1; /* bit 0: all */
             for (int k = 0; k < np; k++)
                 if (pidx[k] >= 0) {
                     int w = a->prop[pidx[k]].width;
@@ -688,6 +608,7 @@ static int read_atoms(ckpt_file *f, md *s, char *why, size_t whylen)
     free(x);
     free(v);
     free(img);
+    free(mask);
     return bad ? -1 : 0;
 }
 
@@ -781,13 +702,6 @@ ckpt_file *ckpt_open(const char *path, char *why, size_t whylen)
         ckpt_close(f);
         return NULL;
     }
-    ensemble e;
-    ensemble_init(&e);
-    if (read_ensemble(f->file, &e) != 0) {
-        snprintf(why, whylen, "%s: the ensemble record is incomplete", path);
-        ckpt_close(f);
-        return NULL;
-    }
     char sub[512];
     if (read_atoms(f, NULL, sub, sizeof sub) != 0) {
         snprintf(why, whylen, "%s: %s", path, sub);
@@ -847,46 +761,27 @@ void ckpt_load_system(ckpt_file *f, md *s)
     s->ready = 0;
 }
 
-static void restore_outputs(ckpt_file *f, md *s, outputs *o)
+static void restore_sections(ckpt_file *f, const ckpt_sections *sec)
 {
-    hid_t g = H5Gopen2(f->file, "outputs", H5P_DEFAULT);
+    hid_t g = H5Gopen2(f->file, "sections", H5P_DEFAULT);
     if (g < 0)
-        fail_file(f, "the outputs record is missing");
-    hid_t t = H5Gopen2(g, "thermo", H5P_DEFAULT);
-    int64_t bytes = 0, last = -1;
-    attr_read(t, "bytes", H5T_NATIVE_INT64, &bytes, 1);
-    attr_read(t, "last_step", H5T_NATIVE_INT64, &last, 1);
-    char *tpath = attr_get_str(t, "path");
-    H5Gclose(t);
-    if (tpath && o->thermo.path[0] && !strcmp(tpath, o->thermo.path))
-        thermo_resume(&o->thermo, bytes, last);
-    free(tpath);
-    for (int k = 0; k < o->ndump; k++) {
-        dump *d = &o->dumps[k];
-        char name[128];
-        snprintf(name, sizeof name, "dumps/%s", d->name);
-        if (H5Lexists(g, "dumps", H5P_DEFAULT) <= 0 || H5Lexists(g, name, H5P_DEFAULT) <= 0)
-            continue; /* defined after the checkpoint: starts afresh */
-        hid_t h = H5Gopen2(g, name, H5P_DEFAULT);
-        int64_t pos = 0, ls = -1;
-        attr_read(h, "position", H5T_NATIVE_INT64, &pos, 1);
-        attr_read(h, "last_step", H5T_NATIVE_INT64, &ls, 1);
-        H5Gclose(h);
-        dump_resume(d, s, pos, ls);
-    }
-    for (int k = 0; k < o->nobs; k++) {
-        observer *ob = o->obs[k];
-        char name[128];
-        snprintf(name, sizeof name, "observers/%s", ob->name);
-        if (H5Lexists(g, "observers", H5P_DEFAULT) <= 0 || H5Lexists(g, name, H5P_DEFAULT) <= 0)
-            continue;
-        hid_t h = H5Gopen2(g, name, H5P_DEFAULT);
-        attr_read(h, "last_step", H5T_NATIVE_INT64, &ob->last_step, 1);
-        if (ob->ops->restore) {
-            struct ckpt_state c = {h, 0, H5P_DEFAULT};
-            ob->ops->restore(ob, &c);
+        fail_file(f, "the group /sections is missing");
+    for (int k = 0; k < sec->n; k++) {
+        struct ckpt_state c = {-1, 0, H5P_DEFAULT};
+        if (H5Lexists(g, sec->s[k].name, H5P_DEFAULT) > 0)
+            c.group = H5Gopen2(g, sec->s[k].name, H5P_DEFAULT);
+        if (par_max_int(c.group < 0)) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "the section /sections/%s is missing", sec->s[k].name);
+            fail_file(f, msg);
         }
-        H5Gclose(h);
+        char why[1024] = "";
+        int bad = sec->s[k].restore(sec->s[k].ctx, &c, why, sizeof why);
+        H5Gclose(c.group);
+        if (bad) {
+            H5Gclose(g);
+            mg_fail_all("restart from %s: %s", f->path, why);
+        }
     }
     H5Gclose(g);
 }
@@ -910,7 +805,7 @@ static void check_potential(ckpt_file *f, const md *s)
                     f->path, (uint64_t)h, s->pot->hash);
 }
 
-void ckpt_load_state(ckpt_file *f, md *s, ensemble *e, outputs *o)
+void ckpt_load_state(ckpt_file *f, md *s, const ckpt_sections *sec)
 {
     ckpt_load_system(f, s);
     hid_t st = H5Gopen2(f->file, "state", H5P_DEFAULT);
@@ -921,13 +816,11 @@ void ckpt_load_state(ckpt_file *f, md *s, ensemble *e, outputs *o)
     H5Gclose(st);
     if (bad)
         fail_file(f, "the state record is incomplete");
-    if (read_ensemble(f->file, e) != 0)
-        fail_file(f, "the ensemble record is incomplete");
     check_potential(f, s);
-    restore_outputs(f, s, o);
+    restore_sections(f, sec);
 }
 
-/* ---- observers' state ---------------------------------------------------- */
+/* ---- the sections' state API (core/ckpt_section.h) ---------------------- */
 
 static void put(struct ckpt_state *c, const char *key, hid_t type, const void *v, size_t n)
 {
@@ -963,6 +856,13 @@ void ckpt_put_i64(struct ckpt_state *c, const char *key, const int64_t *v, size_
     put(c, key, H5T_NATIVE_INT64, v, n);
 }
 
+void ckpt_put_text(struct ckpt_state *c, const char *key, const char *text)
+{
+    if (!c->writing)
+        mg_fail_all("checkpoint: put '%s' while reading", key);
+    text_write(c->group, key, text, c->xfer);
+}
+
 int ckpt_get_doubles(struct ckpt_state *c, const char *key, double *v, size_t n)
 {
     return get(c, key, H5T_NATIVE_DOUBLE, v, n);
@@ -971,4 +871,56 @@ int ckpt_get_doubles(struct ckpt_state *c, const char *key, double *v, size_t n)
 int ckpt_get_i64(struct ckpt_state *c, const char *key, int64_t *v, size_t n)
 {
     return get(c, key, H5T_NATIVE_INT64, v, n);
+}
+
+char *ckpt_get_text(struct ckpt_state *c, const char *key)
+{
+    char *t = text_read(c->group, key);
+    if (par_max_int(t == NULL)) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+struct ckpt_state *ckpt_enter(struct ckpt_state *c, const char *name)
+{
+    hid_t g;
+    if (c->writing) {
+        g = H5Gcreate2(c->group, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (g < 0)
+            mg_fail_all("checkpoint: cannot create group %s", name);
+    } else {
+        g = H5Lexists(c->group, name, H5P_DEFAULT) > 0 ? H5Gopen2(c->group, name, H5P_DEFAULT) : -1;
+        if (par_max_int(g < 0)) {
+            if (g >= 0)
+                H5Gclose(g);
+            return NULL;
+        }
+    }
+    struct ckpt_state *sub = mg_malloc(sizeof *sub);
+    *sub = (struct ckpt_state){g, c->writing, c->xfer};
+    return sub;
+}
+
+void ckpt_leave(struct ckpt_state *sub)
+{
+    if (!sub)
+        return;
+    H5Gclose(sub->group);
+    free(sub);
+}
+
+int ckpt_count(struct ckpt_state *c)
+{
+    H5G_info_t info;
+    if (H5Gget_info(c->group, &info) < 0)
+        return 0;
+    return (int)info.nlinks;
+}
+
+void ckpt_name(struct ckpt_state *c, int k, char *out, size_t len)
+{
+    out[0] = '\0';
+    H5Lget_name_by_idx(c->group, ".", H5_INDEX_NAME, H5_ITER_INC, (hsize_t)k, out, len, H5P_DEFAULT);
 }

@@ -9,21 +9,22 @@
  * HDF5 metadata its own (superblock v2), so a truncated or damaged file is
  * refused with the reason, never half-read.
  *
- * This header also gives observers a way to keep replicated global state
- * (histograms, counters) in a checkpoint: inside their save()/restore()
- * hooks (analysis/observer.h) they put and get named arrays. */
+ * Beyond the system itself (clock, box, types, potential, every per-atom
+ * array and property) and the deck's record, a checkpoint holds one group
+ * per registered section (core/ckpt_section.h: fixes, schedules, groups,
+ * the decomposition, outputs and observers), which this file writes and
+ * restores without knowing their contents. */
 #ifndef MGMD_CHECKPOINT_H
 #define MGMD_CHECKPOINT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "integrate/ensemble.h"
-#include "io/output.h"
+#include "core/ckpt_section.h"
 #include "system/system.h"
 
 #define CKPT_FORMAT "mgmd checkpoint"
-#define CKPT_VERSION 1
+#define CKPT_VERSION 2
 
 /* Where in the deck the checkpoint was taken (deck/restart.c). */
 typedef struct ckpt_position {
@@ -49,7 +50,7 @@ typedef struct ckpt_meta {
 
 /* Write a checkpoint (collective). Fails collectively, leaving any earlier
  * file at `path` intact, if it cannot be written. */
-void ckpt_write(const char *path, md *s, const ensemble *e, outputs *o, const ckpt_meta *m);
+void ckpt_write(const char *path, md *s, const ckpt_sections *sec, const ckpt_meta *m);
 
 typedef struct ckpt_file ckpt_file;
 /* Open and fully validate (format, version, checksums of every dataset).
@@ -62,21 +63,11 @@ const ckpt_meta *ckpt_meta_of(const ckpt_file *f);
  * ranks that own them). Per-atom properties present in both s and the file
  * are filled. */
 void ckpt_load_system(ckpt_file *f, md *s);
-/* Everything else: step, time, time step, thermostat/barostat, the outputs'
- * files cut back to their length at the checkpoint, observers' state; and
- * the atoms again, with every per-atom property now registered. */
-void ckpt_load_state(ckpt_file *f, md *s, ensemble *e, outputs *o);
+/* Everything else: the atoms again (with every per-atom property now
+ * registered), step, time, time step, and each section's state in
+ * registration order (collective; a section that refuses its state stops
+ * the run naming the file). */
+void ckpt_load_state(ckpt_file *f, md *s, const ckpt_sections *sec);
 void ckpt_close(ckpt_file *f);
-
-/* Observers' replicated state. Collective; every rank passes the same
- * values. Keys are dataset names inside the observer's group (letters,
- * digits, _). */
-struct ckpt_state;
-void ckpt_put_doubles(struct ckpt_state *c, const char *key, const double *v, size_t n);
-void ckpt_put_i64(struct ckpt_state *c, const char *key, const int64_t *v, size_t n);
-/* Collective. Returns 0, or -1 if the key is missing or holds another count
- * (v untouched); the caller then fails with its own message. */
-int ckpt_get_doubles(struct ckpt_state *c, const char *key, double *v, size_t n);
-int ckpt_get_i64(struct ckpt_state *c, const char *key, int64_t *v, size_t n);
 
 #endif

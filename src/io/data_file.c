@@ -1,3 +1,14 @@
+/* LAMMPS data files (data_file.h). Reading: rank 0 parses; the header goes
+ * out as one struct, then each section in blocks of 65536 lines, 8 doubles
+ * a line (ids bit-copied); each rank keeps the atoms decomp_owner() gives it
+ * from the position as read, wrapped into the box with image flags updated.
+ * Only rank 0 sees every line, so it alone checks that ids are unique and
+ * that velocities name known atoms; it broadcasts each block's error before
+ * the block, so all ranks fail together ("path:line: ..."), and a final sum
+ * checks that every atom was placed. Writing: header by rank 0, sections
+ * funnelled through it (funnel.h), numbers in %.17g (exact round trip).
+ * Communication: broadcasts from rank 0 per section and block and one sum
+ * when reading; status broadcasts and the funnel's messages when writing. */
 #include "io/data_file.h"
 #include "core/elements.h"
 #include "core/error.h"

@@ -12,15 +12,17 @@
 
 enum col {
     C_ID, C_TYPE, C_ELEMENT, C_MASS, C_X, C_Y, C_Z, C_XU, C_YU, C_ZU, C_IX, C_IY, C_IZ,
-    C_VX, C_VY, C_VZ, C_FX, C_FY, C_FZ, C_PE, C_KE, C_SXX, C_SYY, C_SZZ, C_SXY, C_SXZ, C_SYZ,
+    C_VX, C_VY, C_VZ, C_FX, C_FY, C_FZ, C_PE, C_KE, C_SXX, C_SYY, C_SZZ, C_SXY, C_SXZ, C_SYZ, C_MASK,
     C_NCOL
 };
 
 /* Names as LAMMPS' dump custom spells them; stress columns are LAMMPS'
- * compute stress/atom: -(m v_a v_b + W_ab), in bar*A^3. */
+ * compute stress/atom: -(m v_a v_b + W_ab), in bar*A^3. `mask` is the
+ * group mask: bit g set for membership of group g (the `group` command
+ * prints each group's bit; bit 0 is `all`). */
 static const char *names[C_NCOL] = {
     "id", "type", "element", "mass", "x", "y", "z", "xu", "yu", "zu", "ix", "iy", "iz",
-    "vx", "vy", "vz", "fx", "fy", "fz", "pe", "ke", "sxx", "syy", "szz", "sxy", "sxz", "syz",
+    "vx", "vy", "vz", "fx", "fy", "fz", "pe", "ke", "sxx", "syy", "szz", "sxy", "sxz", "syz", "mask",
 };
 
 int dump_column_code(const char *name)
@@ -176,7 +178,7 @@ void dump_close(dump *d)
  * each other column as a one-wide property named as in LAMMPS dumps. */
 static int xyz_skipped(int c) { return c == C_ELEMENT || (c >= C_X && c <= C_Z); }
 
-static int xyz_integer(int c) { return c == C_ID || c == C_TYPE || (c >= C_IX && c <= C_IZ); }
+static int xyz_integer(int c) { return c == C_ID || c == C_TYPE || c == C_MASK || (c >= C_IX && c <= C_IZ); }
 
 /* Format this rank's atoms as text lines. */
 static void format_atoms(const dump *d, const md *s, textbuf *t)
@@ -189,7 +191,10 @@ static void format_atoms(const dump *d, const md *s, textbuf *t)
     int last = d->ncol - 1; /* the last column written */
     while (d->format == DUMP_XYZ && last >= 0 && xyz_skipped(d->col[last]))
         last--;
+    const uint64_t bit = group_bit(d->group);
     for (int i = 0; i < a->nlocal; i++) {
+        if (!(a->mask[i] & bit))
+            continue;
         double u[3];
         box_unwrap(&s->box, a->x[i], a->image[i], u);
         double m = atoms_mass(a, i);
@@ -207,6 +212,7 @@ static void format_atoms(const dump *d, const md *s, textbuf *t)
             case C_TYPE: tb_printf(t, "%d", a->type[i]); break;
             case C_ELEMENT: tb_printf(t, "%s", a->element[a->type[i]][0] ? a->element[a->type[i]] : "X"); break;
             case C_IX: case C_IY: case C_IZ: tb_printf(t, "%d", a->image[i][c - C_IX]); break;
+            case C_MASK: tb_printf(t, "%llu", (unsigned long long)a->mask[i]); break;
             case DUMP_PROP: {
                 const atom_prop *p = &a->prop[pidx[k]];
                 /* Integer-valued columns (Voronoi indices) print as such. */
@@ -239,10 +245,10 @@ static void format_atoms(const dump *d, const md *s, textbuf *t)
     }
 }
 
-static void xyz_header(const dump *d, const md *s, FILE *f)
+static void xyz_header(const dump *d, const md *s, FILE *f, int64_t natoms)
 {
     const box *b = &s->box;
-    fprintf(f, "%lld\n", (long long)s->atoms.natoms);
+    fprintf(f, "%lld\n", (long long)natoms);
     fprintf(f, "Lattice=\"%.17g 0 0 %.17g %.17g 0 %.17g %.17g %.17g\" Origin=\"%.17g %.17g %.17g\" "
                "Properties=species:S:1:pos:R:3",
             b->hi[0] - b->lo[0], b->xy, b->hi[1] - b->lo[1], b->xz, b->yz, b->hi[2] - b->lo[2], b->lo[0], b->lo[1],
@@ -269,13 +275,19 @@ void dump_write(dump *d, md *s)
     }
     textbuf mine = {NULL, 0, 0};
     format_atoms(d, s, &mine);
+    int64_t n = s->atoms.natoms;
+    if (d->group != GROUP_ALL) {
+        int64_t mine_n = 0;
+        for (int i = 0; i < s->atoms.nlocal; i++)
+            mine_n += (s->atoms.mask[i] & group_bit(d->group)) != 0;
+        n = par_sum_i64(mine_n);
+    }
     if (par_rank() == 0 && d->format == DUMP_XYZ)
-        xyz_header(d, s, d->fp);
+        xyz_header(d, s, d->fp, n);
     else if (par_rank() == 0) {
         const box *b = &s->box;
         FILE *f = d->fp;
-        fprintf(f, "ITEM: TIMESTEP\n%lld\nITEM: NUMBER OF ATOMS\n%lld\n", (long long)s->step,
-                (long long)s->atoms.natoms);
+        fprintf(f, "ITEM: TIMESTEP\n%lld\nITEM: NUMBER OF ATOMS\n%lld\n", (long long)s->step, (long long)n);
         char bnd[3][3];
         for (int k = 0; k < 3; k++) {
             char c = b->boundary[k] == 'p' ? 'p' : b->boundary[k];

@@ -30,6 +30,7 @@ typedef struct dump {
     enum dump_format format;
     char path[1024];
     int every;                 /* steps                                       */
+    int group;                 /* atoms written: this group's (system/group.h) */
     int precision;             /* significant digits of real columns          */
     int ncol;
     int col[DUMP_MAX_COLS];    /* column codes (dump.c); DUMP_PROP: a per-atom */

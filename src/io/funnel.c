@@ -1,3 +1,13 @@
+/* Rank-0 text output (funnel.h). funnel_write: every other rank sends its
+ * whole buffer to rank 0 in one message; rank 0 writes its own text, then
+ * receives and writes rank 1's, rank 2's, ... (size found by probing, one
+ * receive buffer reused), so it holds one rank's text at a time and the
+ * file is in rank order. fwrite's result is not checked here: callers test
+ * ferror(). A textbuf grows by doubling from 4 KiB and stays NUL-terminated.
+ * text_resume cuts the file back to its checkpoint length; rank 0 checks and
+ * broadcasts any error, so all ranks fail together (mg_fail_all).
+ * Communication: one message per rank > 0 in funnel_write, one broadcast
+ * each in text_position and text_resume. */
 #include "io/funnel.h"
 #include "core/error.h"
 #include "parallel/parallel.h"

@@ -1,12 +1,17 @@
-/* The outputs a run writes on schedule: the thermo table and the dumps.
- * The run loop asks which steps need energies (so forces on other steps
- * skip the energy and virial sums) and writes what is due. */
+/* The outputs a run writes on schedule: the thermo table, the dumps and the
+ * observers (analyses). They are one entry of the fix list ("outputs",
+ * after every user fix at the end of a step): the run loop asks it which
+ * steps need energies (so forces on other steps skip the energy and virial
+ * sums), and it writes what is due. Its checkpoint section ("outputs")
+ * keeps how far each file was written and the observers' state. */
 #ifndef MGMD_OUTPUT_H
 #define MGMD_OUTPUT_H
 
 #include <stdint.h>
 
 #include "analysis/observer.h"
+#include "core/ckpt_section.h"
+#include "integrate/fix.h"
 #include "io/dump.h"
 #include "io/thermo.h"
 #include "system/system.h"
@@ -15,6 +20,7 @@
 #define OUTPUT_MAX_OBSERVERS 32
 
 typedef struct outputs {
+    md *s;                               /* the system they write            */
     thermo thermo;
     int ndump;
     dump dumps[OUTPUT_MAX_DUMPS];
@@ -22,7 +28,12 @@ typedef struct outputs {
     observer *obs[OUTPUT_MAX_OBSERVERS]; /* heap; destroyed by outputs_close */
 } outputs;
 
-void outputs_init(outputs *o);
+void outputs_init(outputs *o, md *s);
+/* The fix-list entry that writes them during runs (not owned by the list's
+ * caller: destroying it leaves the outputs alone). */
+fix *outputs_fix(outputs *o);
+/* Their checkpoint section. */
+ckpt_section outputs_section(outputs *o);
 /* Close files; destroy observers (their per-atom properties leave s). */
 void outputs_close(outputs *o, md *s);
 /* Is any output due at `step` of a run spanning [start, end]? Sets

@@ -52,7 +52,11 @@ int thermo_open(thermo *t, const char *path, int append)
         ok = t->csv != NULL;
         if (ok && !append) {
             for (int k = 0; k < THERMO_NCOL; k++)
-                fprintf(t->csv, "%s%s", names[k], k + 1 < THERMO_NCOL ? "," : "\n");
+                fprintf(t->csv, "%s%s", names[k], k + 1 < THERMO_NCOL || t->ngroups ? "," : "\n");
+            for (int g = 0; g < t->ngroups; g++) {
+                const char *n = t->gname[g];
+                fprintf(t->csv, "count_%s,temp_%s[K],ke_%s[eV],pe_%s[eV]%s", n, n, n, n, g + 1 < t->ngroups ? "," : "\n");
+            }
             fflush(t->csv);
         }
     }
@@ -69,7 +73,9 @@ void thermo_compute(md *s, double v[THERMO_NCOL])
     double ke = md_kinetic(s, NULL);
     double dof = md_dof(s);
     double vol = s->box.volume;
-    double temp = dof > 0 ? 2.0 * ke / (dof * MG_BOLTZ) : 0.0;
+    /* Held atoms' motion is prescribed: not part of the temperature. */
+    double ke_mobile = s->held ? md_group_kinetic(s, GROUP_ALL, NULL) : ke;
+    double temp = dof > 0 ? 2.0 * ke_mobile / (dof * MG_BOLTZ) : 0.0;
     double p[6];
     md_pressure(s, p);
     v[0] = (double)s->step;
@@ -87,10 +93,33 @@ void thermo_compute(md *s, double v[THERMO_NCOL])
     v[16] = v[5] + v[6] * vol / MG_NKTV2P;
 }
 
+void thermo_compute_groups(const thermo *t, md *s, double *v)
+{
+    const atoms *a = &s->atoms;
+    double pe[THERMO_MAX_GROUPS] = {0}, pesum[THERMO_MAX_GROUPS];
+    for (int k = 0; k < t->ngroups; k++) {
+        const uint64_t bit = group_bit(t->groups[k]);
+        for (int i = 0; i < a->nlocal; i++)
+            if (a->mask[i] & bit)
+                pe[k] += a->eatom[i];
+    }
+    par_sum_doubles(pe, pesum, t->ngroups > 0 ? t->ngroups : 1);
+    for (int k = 0; k < t->ngroups; k++) {
+        int g = t->groups[k];
+        double ke = md_group_kinetic(s, g, NULL), dof = md_group_dof(s, g);
+        v[THERMO_GROUP_NCOL * k] = (double)s->groups.g[g].count;
+        v[THERMO_GROUP_NCOL * k + 1] = dof > 0 ? 2.0 * ke / (dof * MG_BOLTZ) : 0.0;
+        v[THERMO_GROUP_NCOL * k + 2] = ke;
+        v[THERMO_GROUP_NCOL * k + 3] = pesum[k];
+    }
+}
+
 void thermo_output(thermo *t, md *s)
 {
-    double v[THERMO_NCOL];
+    double v[THERMO_NCOL], gv[THERMO_MAX_GROUPS * THERMO_GROUP_NCOL];
     thermo_compute(s, v);
+    if (t->ngroups)
+        thermo_compute_groups(t, s, gv);
     if (par_rank() != 0)
         return;
     if (!t->header_printed) {
@@ -106,6 +135,8 @@ void thermo_output(thermo *t, md *s)
         fprintf(t->csv, "%lld", (long long)s->step);
         for (int k = 1; k < THERMO_NCOL; k++)
             fprintf(t->csv, ",%.17g", v[k]);
+        for (int k = 0; k < t->ngroups * THERMO_GROUP_NCOL; k++)
+            fprintf(t->csv, ",%.17g", gv[k]);
         fputc('\n', t->csv);
         if (fflush(t->csv) != 0 || ferror(t->csv))
             mg_fail_one("thermo: writing %s failed: %s", t->path, strerror(errno));

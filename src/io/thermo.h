@@ -6,7 +6,14 @@
  * the thermostat's: conserved by NVE and NVT), enthalpy[eV] (etotal + P V).
  * Energies are totals over the
  * system (not per atom), as in LAMMPS' default thermo. Pressure includes the
- * kinetic term; temperature uses 3N-3 degrees of freedom. */
+ * kinetic term; temperature uses 3N-3 degrees of freedom (less 3 for each
+ * atom a fix holds, whose motion it leaves out: md_group_dof).
+ *
+ * Group columns (`thermo groups G1 G2 ...`), in the CSV after the others,
+ * for each group G: count_G (atoms), temp_G[K] (of its atoms no fix holds,
+ * 3 N_G - 3 degrees of freedom as LAMMPS' compute temp on a group),
+ * ke_G[eV] (their kinetic energy) and pe_G[eV] (the potential energy of
+ * its atoms, from per-atom energies). */
 #ifndef MGMD_THERMO_H
 #define MGMD_THERMO_H
 
@@ -15,7 +22,7 @@
 
 #include "system/system.h"
 
-enum { THERMO_NCOL = 17 };
+enum { THERMO_NCOL = 17, THERMO_MAX_GROUPS = 8, THERMO_GROUP_NCOL = 4 };
 
 typedef struct thermo {
     int every;              /* steps between lines; 0 = first and last only */
@@ -23,6 +30,9 @@ typedef struct thermo {
     FILE *csv;              /* open on rank 0                               */
     int header_printed;     /* screen header for the current run            */
     int64_t csv_last;       /* last step in the CSV (runs share end/start)  */
+    int ngroups;            /* groups with columns of their own             */
+    int groups[THERMO_MAX_GROUPS];
+    char gname[THERMO_MAX_GROUPS][32];
 } thermo;
 
 void thermo_init(thermo *t);
@@ -38,6 +48,9 @@ void thermo_resume(thermo *t, long long bytes, int64_t last_step);
 /* Values of all columns at the current step (collective; forces with energy
  * must be current). */
 void thermo_compute(md *s, double v[THERMO_NCOL]);
+/* The group columns, THERMO_GROUP_NCOL per group (collective; per-atom
+ * energies must be current). */
+void thermo_compute_groups(const thermo *t, md *s, double *v);
 /* Print one line to screen and CSV (collective). */
 void thermo_output(thermo *t, md *s);
 const char *thermo_column_name(int k);

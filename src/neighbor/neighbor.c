@@ -1,3 +1,15 @@
+/* Verlet lists (Verlet, Phys. Rev. 159, 98 (1967)) from a bin grid
+ * (neighbor.h). Bins cover the bounding box of owned + ghost atoms, about
+ * half the largest list cutoff wide (at most 1024 a side; over 2^26 bins,
+ * or over 2^31 list entries, is a one-rank error), filled by a counting
+ * sort; the stencil keeps the bin offsets whose nearest points lie within
+ * that cutoff. Distances are plain Cartesian (ghosts carry their image
+ * shift: no minimum image); a type pair with zero cutoff is never listed.
+ * neighbor_decide compares the largest displacement since the build (NaN
+ * counts as infinite) with (skin - d1 - d2)/2. Sorting orders owned atoms
+ * by (bin, id) and permutes every per-atom array and property alike.
+ * Communication: one max-reduction per check in neighbor_decide (one more
+ * to name the atom that moved beyond the skin); none elsewhere. */
 #include "neighbor/neighbor.h"
 #include "core/error.h"
 #include "parallel/parallel.h"
@@ -306,6 +318,7 @@ void neighbor_sort_atoms(neighbor *nb, atoms *a)
     PERMUTE(a->v, sizeof *a->v);
     PERMUTE(a->f, sizeof *a->f);
     PERMUTE(a->image, sizeof *a->image);
+    PERMUTE(a->mask, sizeof *a->mask);
     for (int k = 0; k < a->nprop; k++)
         PERMUTE(a->prop[k].data, (size_t)a->prop[k].width * sizeof(double));
 #undef PERMUTE

@@ -113,44 +113,21 @@ int decomp_mine(const decomp *dc, const double l[3])
     return 1;
 }
 
-int decomp_shrink_wrap(box *b, const atoms *a)
+int decomp_set_cuts(decomp *dc, const double *const cuts[3])
 {
-    int any = 0;
-    for (int d = 0; d < 3; d++)
-        any |= b->boundary[d] == 's';
-    if (!any)
-        return 0;
-    /* Shrink-wrapping a tilted dimension would need the bounds in fractional
-     * space; mgmd only shrink-wraps orthogonal boxes (checked at set-up). */
-    double lo[3], hi[3], glo[3], ghi[3];
     for (int d = 0; d < 3; d++) {
-        lo[d] = DBL_MAX;
-        hi[d] = -DBL_MAX;
+        if (cuts[d][0] != 0.0 || cuts[d][dc->grid[d]] != 1.0)
+            return -1;
+        for (int k = 0; k < dc->grid[d]; k++)
+            if (!(cuts[d][k + 1] > cuts[d][k]))
+                return -1;
     }
-    for (int i = 0; i < a->nlocal; i++)
-        for (int d = 0; d < 3; d++) {
-            if (a->x[i][d] < lo[d]) lo[d] = a->x[i][d];
-            if (a->x[i][d] > hi[d]) hi[d] = a->x[i][d];
-        }
-    par_min_doubles(lo, glo, 3);
-    par_max_doubles(hi, ghi, 3);
-    int changed = 0;
     for (int d = 0; d < 3; d++) {
-        if (b->boundary[d] != 's' || glo[d] > ghi[d])
-            continue;
-        /* A margin of 1e-4 of the extent (as LAMMPS' SMALL) keeps the outermost
-         * atoms strictly inside. */
-        double pad = 1e-4 * fmax(ghi[d] - glo[d], 1.0);
-        double nlo = glo[d] - pad, nhi = ghi[d] + pad;
-        if (nlo != b->lo[d] || nhi != b->hi[d]) {
-            b->lo[d] = nlo;
-            b->hi[d] = nhi;
-            changed = 1;
-        }
+        memcpy(dc->cuts[d], cuts[d], (size_t)(dc->grid[d] + 1) * sizeof(double));
+        dc->sublo[d] = dc->cuts[d][dc->coord[d]];
+        dc->subhi[d] = dc->cuts[d][dc->coord[d] + 1];
     }
-    if (changed)
-        box_update(b);
-    return changed;
+    return 0;
 }
 
 void decomp_migrate(decomp *dc, atoms *a, const box *b)

@@ -4,7 +4,8 @@
  * Rank r sits at grid coordinate (cx, cy, cz) with r = cx + gx*(cy + gy*cz)
  * and owns the atoms whose fractional coordinates lie in [sublo, subhi).
  * The cut positions are arrays (cuts[d][0..grid[d]]) so a load balancer can
- * move them later; they start uniform. */
+ * move them; they start uniform, and the decomposition keeps them until it
+ * is set up again (a new box or grid), across runs and checkpoints. */
 #ifndef MGMD_DECOMP_H
 #define MGMD_DECOMP_H
 
@@ -34,8 +35,9 @@ int decomp_mine(const decomp *dc, const double l[3]);
  * Atoms outside a fixed ('f') boundary are an error naming atom and position. */
 void decomp_migrate(decomp *dc, atoms *a, const box *b);
 
-/* Shrink-wrap ('s') dimensions: set box bounds to the atoms' extent.
- * Collective. Returns 1 if the box changed. */
-int decomp_shrink_wrap(box *b, const atoms *a);
+/* Move the cuts (a load balancer, a restart): cuts[d][0..grid[d]] rising
+ * strictly from 0 to 1. Returns 0, or -1 (nothing changed) if they do not.
+ * Atoms must then be migrated (decomp_migrate). */
+int decomp_set_cuts(decomp *dc, const double *const cuts[3]);
 
 #endif

@@ -1,8 +1,14 @@
+/* Halo exchange (halo.h): the ghost build and one payload engine for every
+ * exchange between re-neighbourings, forward (owners -> ghosts) and reverse
+ * (ghosts -> owners, summed). A swap whose partner is this rank itself (a
+ * periodic image of our own atoms) packs and unpacks without a message.
+ * Communication: one paired send/receive per swap (parallel.h). */
 #include "parallel/halo.h"
 #include "core/error.h"
 #include "parallel/parallel.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +47,53 @@ static void *sbuf_room(halo *h, size_t n)
     return h->sbuf;
 }
 
+static int self_swap(const halo_swap *s) { return s->sendto == par_rank() && s->recvfrom == par_rank(); }
+
+/* Send nsend records of `rec` bytes from sbuf along the swap's direction
+ * (or back against it); returns the received bytes, in *in. */
+static size_t swap_message(halo *h, const halo_swap *s, int reverse, size_t nbytes, const void **in)
+{
+    if (self_swap(s)) {
+        *in = h->sbuf;
+        return nbytes;
+    }
+    size_t got = reverse ? par_sendrecv(h->sbuf, nbytes, s->recvfrom, &h->rbuf, &h->rcap, s->sendto)
+                         : par_sendrecv(h->sbuf, nbytes, s->sendto, &h->rbuf, &h->rcap, s->recvfrom);
+    *in = h->rbuf;
+    return got;
+}
+
+void halo_forward_payload(halo *h, const halo_payload *p)
+{
+    for (int n = 0; n < h->nswap; n++) {
+        const halo_swap *s = &h->swaps[n];
+        void *buf = sbuf_room(h, (size_t)s->nsend * p->bytes);
+        p->pack(p->ctx, s, buf);
+        const void *in;
+        size_t got = swap_message(h, s, 0, (size_t)s->nsend * p->bytes, &in);
+        if (got != (size_t)s->nrecv * p->bytes)
+            mg_fail_one("halo: expected %d ghost records of %zu bytes, received %zu bytes", s->nrecv, p->bytes, got);
+        p->unpack(p->ctx, s->firstrecv, s->nrecv, in);
+    }
+}
+
+void halo_reverse_payload(halo *h, const halo_payload *p)
+{
+    for (int n = h->nswap - 1; n >= 0; n--) {
+        const halo_swap *s = &h->swaps[n];
+        void *buf = sbuf_room(h, (size_t)s->nrecv * p->bytes);
+        p->pack_ghosts(p->ctx, s->firstrecv, s->nrecv, buf);
+        const void *in;
+        size_t got = swap_message(h, s, 1, (size_t)s->nrecv * p->bytes, &in);
+        if (got != (size_t)s->nsend * p->bytes)
+            mg_fail_one("halo: expected %d returned records of %zu bytes, received %zu bytes", s->nsend, p->bytes,
+                        got);
+        p->unpack_add(p->ctx, s, in);
+    }
+}
+
+/* ---- positions ----------------------------------------------------------- */
+
 /* Lattice vector (column dim of H) times shift, added to a sent position. */
 static inline void shifted(const box *b, int dim, int shift, const double x[3], double out[3])
 {
@@ -49,6 +102,96 @@ static inline void shifted(const box *b, int dim, int shift, const double x[3], 
     out[2] = x[2] + shift * b->h[2][dim];
 }
 
+typedef struct xctx {
+    atoms *a;
+    const box *b;
+} xctx;
+
+static void pack_x(void *ctx, const halo_swap *s, void *buf)
+{
+    const xctx *c = ctx;
+    double (*out)[3] = buf;
+    for (int k = 0; k < s->nsend; k++)
+        shifted(c->b, s->dim, s->image_shift, c->a->x[s->sendlist[k]], out[k]);
+}
+
+static void unpack_x(void *ctx, int first, int n, const void *buf)
+{
+    const xctx *c = ctx;
+    memcpy(c->a->x[first], buf, (size_t)n * sizeof c->a->x[0]);
+}
+
+void halo_forward_x(halo *h, atoms *a, const box *b)
+{
+    xctx c = {a, b};
+    halo_payload p = {3 * sizeof(double), pack_x, unpack_x, NULL, NULL, &c};
+    halo_forward_payload(h, &p);
+}
+
+/* ---- arrays of doubles ----------------------------------------------------- */
+
+typedef struct dctx {
+    double *data;
+    int width;
+} dctx;
+
+static void pack_d(void *ctx, const halo_swap *s, void *buf)
+{
+    const dctx *c = ctx;
+    const size_t w = (size_t)c->width;
+    double *out = buf;
+    for (int k = 0; k < s->nsend; k++)
+        memcpy(out + (size_t)k * w, c->data + (size_t)s->sendlist[k] * w, w * sizeof(double));
+}
+
+static void unpack_d(void *ctx, int first, int n, const void *buf)
+{
+    const dctx *c = ctx;
+    memcpy(c->data + (size_t)first * (size_t)c->width, buf, (size_t)n * (size_t)c->width * sizeof(double));
+}
+
+static void pack_ghost_d(void *ctx, int first, int n, void *buf)
+{
+    const dctx *c = ctx;
+    memcpy(buf, c->data + (size_t)first * (size_t)c->width, (size_t)n * (size_t)c->width * sizeof(double));
+}
+
+static void unpack_add_d(void *ctx, const halo_swap *s, const void *buf)
+{
+    const dctx *c = ctx;
+    const size_t w = (size_t)c->width;
+    const double *in = buf;
+    for (int k = 0; k < s->nsend; k++) {
+        double *dst = c->data + (size_t)s->sendlist[k] * w;
+        for (size_t q = 0; q < w; q++)
+            dst[q] += in[(size_t)k * w + q];
+    }
+}
+
+void halo_forward(halo *h, double *data, int width)
+{
+    dctx c = {data, width};
+    halo_payload p = {(size_t)width * sizeof(double), pack_d, unpack_d, NULL, NULL, &c};
+    halo_forward_payload(h, &p);
+}
+
+void halo_reverse_sum(halo *h, double *data, int width)
+{
+    dctx c = {data, width};
+    halo_payload p = {(size_t)width * sizeof(double), NULL, NULL, pack_ghost_d, unpack_add_d, &c};
+    halo_reverse_payload(h, &p);
+}
+
+/* ---- the ghost build ------------------------------------------------------- */
+
+/* A ghost record: position (with the swap's image shift), type, id, mask. */
+typedef struct ghost_rec {
+    double x[3];
+    int64_t id;
+    uint64_t mask;
+    int64_t type;
+} ghost_rec;
+
 void halo_build(halo *h, atoms *a, const box *b, const decomp *dc, double cutghost)
 {
     h->nswap = 0;
@@ -56,7 +199,6 @@ void halo_build(halo *h, atoms *a, const box *b, const decomp *dc, double cutgho
     a->nghost = 0;
     double fd[3];
     box_face_distances(b, fd);
-    int me = par_rank();
 
     for (int d = 0; d < 3; d++) {
         double cut_l = cutghost / fd[d];
@@ -100,82 +242,32 @@ void halo_build(halo *h, atoms *a, const box *b, const decomp *dc, double cutgho
                         s->sendlist[s->nsend++] = i;
                     }
                 }
-                /* Ghost record: x, y, z, type, id (bit copy). */
-                size_t rec = 5 * sizeof(double);
-                double *buf = sbuf_room(h, (size_t)s->nsend * rec);
+                ghost_rec *buf = sbuf_room(h, (size_t)s->nsend * sizeof *buf);
                 for (int k = 0; k < s->nsend; k++) {
                     int i = s->sendlist[k];
-                    shifted(b, d, s->image_shift, a->x[i], buf + 5 * k);
-                    buf[5 * k + 3] = (double)a->type[i];
-                    memcpy(&buf[5 * k + 4], &a->id[i], sizeof(int64_t));
+                    shifted(b, d, s->image_shift, a->x[i], buf[k].x);
+                    buf[k].id = a->id[i];
+                    buf[k].mask = a->mask[i];
+                    buf[k].type = a->type[i];
                 }
-                size_t nbytes;
-                const double *in;
-                if (s->sendto == me && s->recvfrom == me) {
-                    nbytes = (size_t)s->nsend * rec;
-                    in = buf;
-                } else {
-                    nbytes = par_sendrecv(buf, (size_t)s->nsend * rec, s->sendto, &h->rbuf, &h->rcap, s->recvfrom);
-                    in = h->rbuf;
-                }
-                int nrecv = (int)(nbytes / rec);
+                const void *inv;
+                size_t nbytes = swap_message(h, s, 0, (size_t)s->nsend * sizeof *buf, &inv);
+                const ghost_rec *in = inv;
+                int nrecv = (int)(nbytes / sizeof *in);
                 s->firstrecv = a->nlocal + a->nghost;
                 s->nrecv = nrecv;
                 atoms_reserve(a, s->firstrecv + nrecv);
                 for (int k = 0; k < nrecv; k++) {
                     int j = s->firstrecv + k;
-                    a->x[j][0] = in[5 * k];
-                    a->x[j][1] = in[5 * k + 1];
-                    a->x[j][2] = in[5 * k + 2];
-                    a->type[j] = (int)in[5 * k + 3];
-                    memcpy(&a->id[j], &in[5 * k + 4], sizeof(int64_t));
+                    memcpy(a->x[j], in[k].x, sizeof a->x[j]);
+                    a->id[j] = in[k].id;
+                    a->mask[j] = in[k].mask;
+                    a->type[j] = (int)in[k].type;
                 }
                 a->nghost += nrecv;
                 prev_first[dir] = s->firstrecv;
                 prev_n[dir] = nrecv;
             }
         }
-    }
-}
-
-void halo_forward_x(halo *h, atoms *a, const box *b)
-{
-    int me = par_rank();
-    for (int n = 0; n < h->nswap; n++) {
-        halo_swap *s = &h->swaps[n];
-        if (s->sendto == me && s->recvfrom == me) {
-            /* Periodic image of our own atoms: no message, a shifted copy. */
-            for (int k = 0; k < s->nsend; k++)
-                shifted(b, s->dim, s->image_shift, a->x[s->sendlist[k]], a->x[s->firstrecv + k]);
-            continue;
-        }
-        double *buf = sbuf_room(h, (size_t)s->nsend * 3 * sizeof(double));
-        for (int k = 0; k < s->nsend; k++)
-            shifted(b, s->dim, s->image_shift, a->x[s->sendlist[k]], buf + 3 * k);
-        size_t nb = par_sendrecv(buf, (size_t)s->nsend * 3 * sizeof(double), s->sendto, &h->rbuf, &h->rcap, s->recvfrom);
-        if (nb != (size_t)s->nrecv * 3 * sizeof(double))
-            mg_fail_one("halo: expected %d ghost positions, received %zu bytes", s->nrecv, nb);
-        memcpy(a->x[s->firstrecv], h->rbuf, nb);
-    }
-}
-
-void halo_forward(halo *h, double *data, int width)
-{
-    int me = par_rank();
-    size_t rec = (size_t)width * sizeof(double);
-    for (int n = 0; n < h->nswap; n++) {
-        halo_swap *s = &h->swaps[n];
-        if (s->sendto == me && s->recvfrom == me) {
-            for (int k = 0; k < s->nsend; k++)
-                memcpy(data + (size_t)(s->firstrecv + k) * width, data + (size_t)s->sendlist[k] * width, rec);
-            continue;
-        }
-        double *buf = sbuf_room(h, (size_t)s->nsend * rec);
-        for (int k = 0; k < s->nsend; k++)
-            memcpy(buf + (size_t)k * width, data + (size_t)s->sendlist[k] * width, rec);
-        size_t nb = par_sendrecv(buf, (size_t)s->nsend * rec, s->sendto, &h->rbuf, &h->rcap, s->recvfrom);
-        if (nb != (size_t)s->nrecv * rec)
-            mg_fail_one("halo: expected %d ghost values, received %zu bytes", s->nrecv, nb);
-        memcpy(data + (size_t)s->firstrecv * width, h->rbuf, nb);
     }
 }

@@ -64,6 +64,11 @@ void par_min_doubles(const double *in, double *out, int n)
     MPI_Allreduce(in, out, n, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
 }
 
+void par_sum_i64s(const int64_t *in, int64_t *out, int n)
+{
+    MPI_Allreduce(in, out, n, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+}
+
 int64_t par_exscan_i64(int64_t v)
 {
     int64_t out = 0;

@@ -30,6 +30,7 @@ double par_min_double(double v);
 void par_sum_doubles(const double *in, double *out, int n);
 void par_max_doubles(const double *in, double *out, int n);
 void par_min_doubles(const double *in, double *out, int n);
+void par_sum_i64s(const int64_t *in, int64_t *out, int n);
 /* Exclusive prefix sum over ranks (rank 0 gets 0). */
 int64_t par_exscan_i64(int64_t v);
 

@@ -1,3 +1,12 @@
+/* Reproducible sums (repro.h). Per component, S = 61 - e with
+ * 2^(e-1) <= max|x| N < 2^e (max and N over all ranks): each term is scaled
+ * by 2^S and rounded to an integer (llround), so the sum's magnitude stays
+ * below about 2^61 and cannot overflow an int64; integer addition is exact
+ * in any order, and one ldexp brings the total back. Each term is thus
+ * rounded to a multiple of 2^-S, about 2^-61 of max|x| N. A component that
+ * is zero everywhere (or no terms at all) gives 0 on every rank alike,
+ * since max and N are global. Communication: one max-reduction and one
+ * integer sum, then one integer sum per non-zero component. */
 #include "parallel/repro.h"
 #include "parallel/parallel.h"
 

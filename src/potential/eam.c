@@ -1,3 +1,14 @@
+/* The EAM kernel (eam.h; docs/methods.md has the formulas). Setup: every
+ * table becomes spline7 cubics (LAMMPS' interpolation), packed per ordered
+ * type pair (pass 1: rho values; pass 2: slopes, r*phi); a pair's cutoff
+ * ends one interval past its last non-zero coefficient; rmin is one dr past
+ * the largest table r where some phi reaches 10 keV (at least dr). Pass 1
+ * keeps the pairs inside the cutoff for pass 2; a ghost pair adds half its
+ * energy and virial (the ghost's owner adds the other half). Above rho_max
+ * F follows its last tangent. Failure routes: tables under 5 points fail
+ * collectively at setup; a NaN distance is skipped, never used as a table
+ * index; an owned atom closer than rmin is returned (md_force stops the run).
+ * Communication: one halo_forward() of F' per call; sums are this rank's. */
 #include "potential/eam.h"
 #include "core/error.h"
 

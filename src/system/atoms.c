@@ -15,7 +15,7 @@ void atoms_init(atoms *a)
 
 void atoms_destroy(atoms *a)
 {
-    free(a->id); free(a->type); free(a->x); free(a->v); free(a->f); free(a->image);
+    free(a->id); free(a->type); free(a->x); free(a->v); free(a->f); free(a->image); free(a->mask);
     free(a->eatom); free(a->vatom); free(a->mass); free(a->element);
     for (int k = 0; k < a->nprop; k++)
         free(a->prop[k].data);
@@ -35,6 +35,7 @@ void atoms_reserve(atoms *a, int n)
     a->v = mg_realloc(a->v, (size_t)m * sizeof *a->v);
     a->f = mg_realloc(a->f, (size_t)m * sizeof *a->f);
     a->image = mg_realloc(a->image, (size_t)m * sizeof *a->image);
+    a->mask = mg_realloc(a->mask, (size_t)m * sizeof *a->mask);
     a->eatom = mg_realloc(a->eatom, (size_t)m * sizeof *a->eatom);
     a->vatom = mg_realloc(a->vatom, (size_t)m * sizeof *a->vatom);
     for (int k = 0; k < a->nprop; k++)
@@ -67,6 +68,7 @@ int atoms_add(atoms *a, int64_t id, int type, const double x[3], const double v[
         a->f[i][d] = 0.0;
         a->image[i][d] = image ? image[d] : 0;
     }
+    a->mask[i] = 1; /* group all */
     for (int k = 0; k < a->nprop; k++)
         memset(a->prop[k].data + (size_t)i * a->prop[k].width, 0, (size_t)a->prop[k].width * sizeof(double));
     return i;
@@ -80,6 +82,7 @@ void atoms_copy(atoms *a, int from, int to)
     memcpy(a->v[to], a->v[from], sizeof a->v[0]);
     memcpy(a->f[to], a->f[from], sizeof a->f[0]);
     memcpy(a->image[to], a->image[from], sizeof a->image[0]);
+    a->mask[to] = a->mask[from];
     for (int k = 0; k < a->nprop; k++) {
         int w = a->prop[k].width;
         memcpy(a->prop[k].data + (size_t)to * w, a->prop[k].data + (size_t)from * w, (size_t)w * sizeof(double));
@@ -119,10 +122,11 @@ int atoms_find_prop(const atoms *a, const char *name)
     return -1;
 }
 
-/* Packed atom: id, type, image[3] as integers, then x, v, props as doubles. */
+/* Packed atom: id, mask, type, image[3] as integers, then x, v, props as
+ * doubles. */
 int atoms_pack_size(const atoms *a)
 {
-    int n = (int)(sizeof(int64_t) + 4 * sizeof(int) + 6 * sizeof(double));
+    int n = (int)(2 * sizeof(int64_t) + 4 * sizeof(int) + 6 * sizeof(double));
     for (int k = 0; k < a->nprop; k++)
         n += a->prop[k].width * (int)sizeof(double);
     return n;
@@ -131,6 +135,7 @@ int atoms_pack_size(const atoms *a)
 void atoms_pack(const atoms *a, int i, unsigned char *buf)
 {
     memcpy(buf, &a->id[i], sizeof(int64_t)); buf += sizeof(int64_t);
+    memcpy(buf, &a->mask[i], sizeof(uint64_t)); buf += sizeof(uint64_t);
     memcpy(buf, &a->type[i], sizeof(int)); buf += sizeof(int);
     memcpy(buf, a->image[i], 3 * sizeof(int)); buf += 3 * sizeof(int);
     memcpy(buf, a->x[i], 3 * sizeof(double)); buf += 3 * sizeof(double);
@@ -147,6 +152,7 @@ void atoms_unpack_append(atoms *a, const unsigned char *buf)
     atoms_reserve(a, a->nlocal + 1);
     int i = a->nlocal++;
     memcpy(&a->id[i], buf, sizeof(int64_t)); buf += sizeof(int64_t);
+    memcpy(&a->mask[i], buf, sizeof(uint64_t)); buf += sizeof(uint64_t);
     memcpy(&a->type[i], buf, sizeof(int)); buf += sizeof(int);
     memcpy(a->image[i], buf, 3 * sizeof(int)); buf += 3 * sizeof(int);
     memcpy(a->x[i], buf, 3 * sizeof(double)); buf += 3 * sizeof(double);

@@ -2,6 +2,11 @@
  * atom so a neighbour's position is one cache line). Owned atoms come first
  * [0, nlocal), ghosts after [nlocal, nlocal+nghost).
  *
+ * Every per-atom array here and every registered property travels with its
+ * atom: migration packs it (atoms_pack), sorting permutes it, checkpoints
+ * store it. Ghosts carry id, type, position and group mask (halo.h); other
+ * arrays reach ghosts only through a halo payload.
+ *
  * Types are 1-based as in LAMMPS data files. Extra per-atom properties
  * (a D2min reference, an accumulated average) are registered by name with a
  * width and travel with their atom when it migrates. */
@@ -28,6 +33,8 @@ typedef struct atoms {
     double (*v)[3];              /* A/ps                                    */
     double (*f)[3];              /* eV/A                                    */
     int (*image)[3];
+    uint64_t *mask;              /* group membership: bit g = group g       */
+                                 /* (system/group.h); bit 0, `all`, always  */
     double *eatom;               /* per-atom potential energy (eV), on request */
     double (*vatom)[6];          /* per-atom virial xx yy zz xy xz yz (eV)     */
     int want_peratom;            /* fill eatom/vatom at the next force call  */
@@ -45,7 +52,7 @@ void atoms_destroy(atoms *a);
 /* Make room for n atoms in total (owned + ghost); keeps contents. */
 void atoms_reserve(atoms *a, int n);
 void atoms_set_ntypes(atoms *a, int ntypes);
-/* Append an owned atom (only while nghost == 0). */
+/* Append an owned atom (only while nghost == 0), in group `all` only. */
 int atoms_add(atoms *a, int64_t id, int type, const double x[3], const double v[3], const int image[3]);
 /* Copy every per-atom property of atom `from` onto slot `to`. */
 void atoms_copy(atoms *a, int from, int to);

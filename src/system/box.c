@@ -1,3 +1,11 @@
+/* Box geometry (box.h). H is upper triangular, so H^-1 and the lamda
+ * transforms are written out in closed form; box_update never clears
+ * `triclinic` (a box once tilted stays triclinic at zero tilts).
+ * box_remap wraps z, then y, then x (a shift along c moves x and y too) by
+ * whole edge vectors, not through lamda, so orthogonal positions stay
+ * bitwise stable, then folds back once if round-off leaves l at 1 or below
+ * 0; non-periodic dimensions are left alone. Tilt limits allow 1e-9
+ * relative over half the length. No communication. */
 #include "system/box.h"
 
 #include <math.h>

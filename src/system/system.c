@@ -3,6 +3,7 @@
 #include "core/units.h"
 #include "parallel/parallel.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@ void md_init(md *s)
     atoms_init(&s->atoms);
     halo_init(&s->halo);
     neighbor_init(&s->nb);
+    groups_init(&s->groups);
     for (int d = 0; d < 3; d++)
         s->box.boundary[d] = 'p';
     s->dt = 0.001;
@@ -46,17 +48,58 @@ void md_decompose(md *s)
     s->ready = 0;
 }
 
-void md_reneighbor(md *s)
+/* Shrink-wrapped ('s') dimensions: the box bounds follow the atoms' extent
+ * (collective). Returns 1 if the box changed. Orthogonal boxes only
+ * (md_decompose refuses 's' with tilts): tilted bounds would need the
+ * extent in fractional space. */
+static int shrink_wrap(box *b, const atoms *a)
 {
-    if (decomp_shrink_wrap(&s->box, &s->atoms)) {
-        /* Fractional cuts stay, so the sub-domains follow the box. */
+    int any = 0;
+    for (int d = 0; d < 3; d++)
+        any |= b->boundary[d] == 's';
+    if (!any)
+        return 0;
+    double lo[3], hi[3], glo[3], ghi[3];
+    for (int d = 0; d < 3; d++) {
+        lo[d] = DBL_MAX;
+        hi[d] = -DBL_MAX;
+    }
+    for (int i = 0; i < a->nlocal; i++)
         for (int d = 0; d < 3; d++) {
-            s->dc.sublo[d] = s->dc.cuts[d][s->dc.coord[d]];
-            s->dc.subhi[d] = s->dc.cuts[d][s->dc.coord[d] + 1];
+            if (a->x[i][d] < lo[d]) lo[d] = a->x[i][d];
+            if (a->x[i][d] > hi[d]) hi[d] = a->x[i][d];
+        }
+    par_min_doubles(lo, glo, 3);
+    par_max_doubles(hi, ghi, 3);
+    int changed = 0;
+    for (int d = 0; d < 3; d++) {
+        if (b->boundary[d] != 's' || glo[d] > ghi[d])
+            continue;
+        /* A margin of 1e-4 of the extent (as LAMMPS' SMALL) keeps the
+         * outermost atoms strictly inside. */
+        double pad = 1e-4 * fmax(ghi[d] - glo[d], 1.0);
+        double nlo = glo[d] - pad, nhi = ghi[d] + pad;
+        if (nlo != b->lo[d] || nhi != b->hi[d]) {
+            b->lo[d] = nlo;
+            b->hi[d] = nhi;
+            changed = 1;
         }
     }
+    if (changed)
+        box_update(b);
+    return changed;
+}
+
+void md_reneighbor(md *s)
+{
+    /* Fractional cuts stay, so the sub-domains follow a shrink-wrapped box. */
+    if (shrink_wrap(&s->box, &s->atoms))
+        s->box_changes++;
     decomp_migrate(&s->dc, &s->atoms, &s->box);
     timers_stamp(&s->tm, TIMER_COMM);
+    /* Dynamic groups see the atoms home and wrapped; ghosts made below
+     * carry the new masks. */
+    groups_update_dynamic(s);
     /* Sorting at every rebuild keeps memory access local and makes the
      * state after a rebuild a function of the atoms alone (exact restarts,
      * docs/checkpoints.md); it costs one pass over the owned atoms. */
@@ -111,7 +154,8 @@ void md_setup(md *s, int want_energy)
         mg_fail_all("no atoms yet: use read_data, read_checkpoint, create_lattice or create_alloy first");
     if (s->pot)
         neighbor_set_cutoffs(&s->nb, s->atoms.ntypes, s->pot->cutpair);
-    md_decompose(s);
+    if (s->dc.nranks == 0)
+        md_decompose(s);
     md_reneighbor(s);
     md_force(s, want_energy);
     s->ready = 1;
@@ -134,12 +178,24 @@ void md_change_box(md *s, const box *nb)
     box_update(&old);
     s->box = *nb;
     box_update(&s->box);
+    s->box_changes++;
     atoms *a = &s->atoms;
     for (int i = 0; i < a->nlocal; i++) {
         double l[3];
         box_to_lamda(&old, a->x[i], l);
         box_from_lamda(&s->box, l, a->x[i]);
     }
+}
+
+void md_atoms_changed(md *s)
+{
+    atoms *a = &s->atoms;
+    a->nghost = 0;
+    a->natoms = par_sum_i64(a->nlocal);
+    decomp_migrate(&s->dc, a, &s->box);
+    groups_update_dynamic(s);
+    groups_recount(s);
+    s->ready = 0;
 }
 
 double md_pressure(md *s, double p[6])
@@ -173,11 +229,51 @@ double md_kinetic(const md *s, double ktensor[6])
     return 0.5 * (out[0] + out[1] + out[2]);
 }
 
-double md_dof(const md *s)
+double md_group_kinetic(const md *s, int g, double ktensor[6])
 {
-    double dof = 3.0 * (double)s->atoms.natoms - 3.0;
+    const atoms *a = &s->atoms;
+    const uint64_t bit = group_bit(g), held = s->held;
+    double k[6] = {0}, out[6];
+    for (int i = 0; i < a->nlocal; i++) {
+        if (!(a->mask[i] & bit) || (a->mask[i] & held))
+            continue;
+        double m = atoms_mass(a, i);
+        const double *v = a->v[i];
+        k[0] += m * v[0] * v[0];
+        k[1] += m * v[1] * v[1];
+        k[2] += m * v[2] * v[2];
+        k[3] += m * v[0] * v[1];
+        k[4] += m * v[0] * v[2];
+        k[5] += m * v[1] * v[2];
+    }
+    par_sum_doubles(k, out, 6);
+    for (int q = 0; q < 6; q++)
+        out[q] *= MG_MVV2E;
+    if (ktensor)
+        memcpy(ktensor, out, sizeof out);
+    return 0.5 * (out[0] + out[1] + out[2]);
+}
+
+int64_t md_group_mobile(const md *s, int g)
+{
+    if (g == GROUP_ALL && !s->held)
+        return s->atoms.natoms;
+    const atoms *a = &s->atoms;
+    const uint64_t bit = group_bit(g);
+    int64_t n = 0;
+    for (int i = 0; i < a->nlocal; i++)
+        n += (a->mask[i] & bit) && !(a->mask[i] & s->held);
+    return par_sum_i64(n);
+}
+
+double md_group_dof(const md *s, int g)
+{
+    int64_t n = md_group_mobile(s, g);
+    double dof = 3.0 * (double)n - 3.0;
     return dof > 0 ? dof : 0.0;
 }
+
+double md_dof(const md *s) { return md_group_dof(s, GROUP_ALL); }
 
 double md_total_mass(const md *s)
 {
@@ -185,4 +281,59 @@ double md_total_mass(const md *s)
     for (int i = 0; i < s->atoms.nlocal; i++)
         m += atoms_mass(&s->atoms, i);
     return par_sum_double(m);
+}
+
+/* ---- checkpoint section "decomposition": the grid and its cuts ------------- */
+
+static void save_decomposition(void *ctx, ckpt_state *c)
+{
+    const decomp *dc = &((md *)ctx)->dc;
+    int64_t g[4] = {dc->nranks, dc->grid[0], dc->grid[1], dc->grid[2]};
+    ckpt_put_i64(c, "nranks_grid", g, 4);
+    for (int d = 0; d < 3; d++) {
+        char key[16];
+        snprintf(key, sizeof key, "cuts_%c", 'x' + d);
+        ckpt_put_doubles(c, key, dc->cuts[d], (size_t)dc->grid[d] + 1);
+    }
+}
+
+/* On the same ranks and grid, the cuts where the checkpoint had them (a
+ * load balancer may have moved them); otherwise the uniform cuts the
+ * system was loaded with. */
+static int restore_decomposition(void *ctx, ckpt_state *c, char *why, size_t whylen)
+{
+    md *s = ctx;
+    decomp *dc = &s->dc;
+    int64_t g[4];
+    if (ckpt_get_i64(c, "nranks_grid", g, 4) != 0) {
+        snprintf(why, whylen, "the decomposition record is incomplete");
+        return -1;
+    }
+    if (g[0] != dc->nranks || g[1] != dc->grid[0] || g[2] != dc->grid[1] || g[3] != dc->grid[2])
+        return 0;
+    double *cuts[3];
+    int bad = 0;
+    for (int d = 0; d < 3; d++) {
+        char key[16];
+        snprintf(key, sizeof key, "cuts_%c", 'x' + d);
+        cuts[d] = mg_malloc((size_t)(dc->grid[d] + 1) * sizeof(double));
+        bad |= ckpt_get_doubles(c, key, cuts[d], (size_t)dc->grid[d] + 1) != 0;
+    }
+    if (!bad)
+        bad = decomp_set_cuts(dc, (const double *const *)cuts) != 0;
+    for (int d = 0; d < 3; d++)
+        free(cuts[d]);
+    if (bad) {
+        snprintf(why, whylen, "the decomposition's cuts are missing or not increasing from 0 to 1");
+        return -1;
+    }
+    decomp_migrate(dc, &s->atoms, &s->box);
+    s->ready = 0;
+    return 0;
+}
+
+ckpt_section md_decomposition_section(md *s)
+{
+    ckpt_section sec = {"decomposition", save_decomposition, restore_decomposition, s};
+    return sec;
 }

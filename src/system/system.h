@@ -1,11 +1,20 @@
 /* The whole simulated system, passed explicitly to every command: box,
- * atoms, decomposition, halo, neighbour list, potential, clock.
- * No global state anywhere else in mgmd. */
+ * atoms, decomposition, halo, neighbour list, potential, clock, regions and
+ * groups. No global state anywhere else in mgmd.
+ *
+ * The decomposition persists across runs: it is made when a system is
+ * created or its box is replaced or reshaped (md_decompose), not at every
+ * run, so cuts a load balancer moves stay where it put them.
+ *
+ * Communication: md_reneighbor (migration, ghosts), md_refresh (ghost
+ * positions, the rebuild decision), md_force (F' to ghosts, energy sums),
+ * and every function below marked collective. */
 #ifndef MGMD_SYSTEM_H
 #define MGMD_SYSTEM_H
 
 #include <stdint.h>
 
+#include "core/ckpt_section.h"
 #include "core/timer.h"
 #include "neighbor/neighbor.h"
 #include "parallel/decomp.h"
@@ -13,6 +22,8 @@
 #include "potential/eam.h"
 #include "system/atoms.h"
 #include "system/box.h"
+#include "system/group.h"
+#include "system/region.h"
 
 typedef struct md {
     box box;
@@ -21,6 +32,12 @@ typedef struct md {
     halo halo;
     neighbor nb;
     eam *pot;                /* NULL until a potential is chosen             */
+    region_table regions;
+    group_table groups;
+    uint64_t held;           /* groups whose atoms a fix holds (freeze, move):*/
+                             /* no thermostat acts on them and temperatures   */
+                             /* leave out their degrees of freedom            */
+    int64_t box_changes;     /* counts md_change_box calls (fixes notice)     */
     int have_box;
     int procs[3];            /* user's rank grid, 0 = choose                 */
     double dt;               /* ps                                           */
@@ -38,7 +55,10 @@ typedef struct md {
 
 void md_init(md *s);
 void md_destroy(md *s);
-/* Build the decomposition for the current box and rank count (collective). */
+/* Build the decomposition for the current box and rank count: the grid
+ * that minimises the sub-domain surface, uniform cuts (collective). Called
+ * when a system is created and when its box is replaced or its boundaries
+ * change; runs keep the cuts they find. */
 void md_decompose(md *s);
 /* Re-neighbour: shrink-wrap, migrate, sort (if due), ghosts, lists. */
 void md_reneighbor(md *s);
@@ -56,15 +76,35 @@ int md_refresh(md *s, int strict);
  * coordinates); ghosts follow at the next md_refresh(). Velocities are not
  * touched. Collective only in that every rank must call it. */
 void md_change_box(md *s, const box *nb);
+/* After an edit added, removed or moved owned atoms anywhere (collective):
+ * the global count, atoms wrapped into the periodic box (image flags
+ * updated) and sent to the ranks that own them, dynamic groups and group
+ * counts brought up to date; ghosts and lists are made again before the
+ * next forces. Fails naming the atom if one is outside a fixed boundary. */
+void md_atoms_changed(md *s);
 /* Pressure tensor (bar, xx yy zz xy xz yz) from the last energy evaluation
  * and the current velocities; returns the scalar pressure (bar). */
 double md_pressure(md *s, double p[6]);
 
 /* Global kinetic energy (eV) and kinetic tensor sum m v_a v_b (eV). */
 double md_kinetic(const md *s, double ktensor[6]);
-/* Degrees of freedom for the temperature: 3N - 3 (momentum removed). */
+/* The same over the owned atoms in group g that no fix holds (collective). */
+double md_group_kinetic(const md *s, int g, double ktensor[6]);
+/* Atoms in group g that no fix holds (collective when a fix holds atoms or
+ * g is not `all`). */
+int64_t md_group_mobile(const md *s, int g);
+/* Degrees of freedom of group g for its temperature: 3 per atom no fix
+ * holds, less 3 (LAMMPS' compute temp: 3N - 3 for any group). Collective
+ * as md_group_mobile. */
+double md_group_dof(const md *s, int g);
+/* Degrees of freedom of the whole system's temperature: md_group_dof(all). */
 double md_dof(const md *s);
 /* Total mass (g/mol). */
 double md_total_mass(const md *s);
+
+/* Checkpoint sections of the system: "decomposition" (the grid and its
+ * cuts) and "groups" (system/group.c: which name each mask bit has). */
+ckpt_section md_decomposition_section(md *s);
+ckpt_section groups_section(md *s);
 
 #endif

@@ -14,7 +14,7 @@ observer's state in checkpoints.
 - Checkpoint mid-stage (after 4 of 7 samples), restart, finish: the tables
   are byte-identical to an uninterrupted run (the accumulated histograms,
   sample count and step range travel in the checkpoint), and the checkpoint
-  holds them under outputs/observers/NAME (h5py).
+  holds them under sections/outputs/observers/NAME (h5py).
 """
 import filecmp
 import os
@@ -110,7 +110,7 @@ run 60
         import h5py
         with h5py.File(os.path.join(ck, files[0]), "r") as f:
             step = int(f["state"].attrs["step"])
-            g = f["outputs/observers/avg"]
+            g = f["sections/outputs/observers/avg"]
             shape, acc = list(g["shape"][()]), g["acc"][()]
         last = step - step % 10
         C.check(30 <= step < 60 and shape == [2, 500, 0, last] and acc[0] == last // 10 + 1,

@@ -1,5 +1,6 @@
-/* Building a system: crystal lattices, random alloys on a lattice or at
- * random positions, composition strings, velocities.
+/* Creating a system: crystal lattices, random alloys on a lattice or at
+ * random positions, composition strings (create.c), and velocities
+ * (velocity.c).
  *
  * Every builder is rank-independent: it enumerates the same global sites in
  * the same order on every rank, draws counter-based random numbers keyed by
@@ -37,11 +38,21 @@ int build_lattice(md *s, const char *style, double a, double covera, const int c
 int build_random(md *s, int64_t n, double rho, double mindist, int nspecies, const double *frac,
                  uint64_t seed, char *err, int errlen);
 
-/* Gaussian velocities at temperature T (K) from seed, total momentum zero,
- * scaled so the temperature (3N-3 degrees of freedom) is exactly T.
- * Bitwise identical for any rank count. */
-void velocity_create(md *s, double T, uint64_t seed);
-/* Remove the centre-of-mass velocity. */
-void velocity_zero_momentum(md *s);
+/* Velocities of the atoms of group g (velocity.c). Atoms a fix holds are
+ * left alone, as thermostats leave them.
+ *
+ * Gaussian velocities at temperature T (K) from seed, the group's momentum
+ * zero, scaled so its temperature (md_group_dof: 3N-3 degrees of freedom)
+ * is exactly T. Keyed by (seed, atom id): bitwise identical for any rank
+ * count, and an atom's velocity does not depend on the group. */
+void velocity_create(md *s, int g, double T, uint64_t seed);
+/* Remove the group's centre-of-mass velocity. */
+void velocity_zero_momentum(md *s, int g);
+/* Set the given components (set[d]) of every velocity to v (A/ps); with
+ * `sum`, add them instead. */
+void velocity_set(md *s, int g, const double v[3], const int set[3], int sum);
+/* Scale the velocities so the group's temperature is T (K); fails (returns
+ * -1) if it is zero. */
+int velocity_scale(md *s, int g, double T);
 
 #endif

@@ -1,4 +1,16 @@
-#include "build/build.h"
+/* Builders (create.h). Rank independence: every rank enumerates all sites
+ * (or runs the whole random placement) in the same order with the same
+ * counter-based numbers and keeps those decomp_owner() gives it, so ids
+ * (site index + 1), positions and species do not depend on the rank count.
+ * Species: largest-remainder counts of frac*N; each site's 64-bit Philox key
+ * is sorted, and the sites between successive count thresholds get
+ * successive species. Random positions: random sequential addition in a
+ * periodic cube, overlaps tested on a cell grid (cells no narrower than
+ * mindist unless there is one; at most 256 a side); after 2000 N + 100000
+ * attempts it gives up with the same message on every rank. Each rank holds
+ * 8 bytes per site (keys), plus 32 per atom for random positions: a set-up
+ * cost. No communication. */
+#include "create/create.h"
 #include "core/elements.h"
 #include "core/error.h"
 #include "core/rng.h"
@@ -298,51 +310,3 @@ int build_random(md *s, int64_t n, double rho, double mindist, int nspecies, con
     return 0;
 }
 
-void velocity_zero_momentum(md *s)
-{
-    atoms *a = &s->atoms;
-    double *p = mg_malloc((size_t)(a->nlocal + 1) * 4 * sizeof(double));
-    for (int i = 0; i < a->nlocal; i++) {
-        double m = atoms_mass(a, i);
-        p[4 * i] = m * a->v[i][0];
-        p[4 * i + 1] = m * a->v[i][1];
-        p[4 * i + 2] = m * a->v[i][2];
-        p[4 * i + 3] = m;
-    }
-    double tot[4];
-    repro_sum(p, a->nlocal, 4, 4, tot);
-    free(p);
-    if (tot[3] <= 0)
-        return;
-    for (int i = 0; i < a->nlocal; i++)
-        for (int d = 0; d < 3; d++)
-            a->v[i][d] -= tot[d] / tot[3];
-}
-
-void velocity_create(md *s, double T, uint64_t seed)
-{
-    atoms *a = &s->atoms;
-    for (int i = 0; i < a->nlocal; i++) {
-        double g[4];
-        rng_normal2(seed, (uint64_t)a->id[i], RNG_VELOCITY, 0, g);
-        rng_normal2(seed, (uint64_t)a->id[i], RNG_VELOCITY, 1, g + 2);
-        double sigma = sqrt(MG_BOLTZ * (T > 0 ? T : 1.0) / (atoms_mass(a, i) * MG_MVV2E));
-        for (int d = 0; d < 3; d++)
-            a->v[i][d] = sigma * g[d];
-    }
-    velocity_zero_momentum(s);
-    double *mv2 = mg_malloc((size_t)(a->nlocal + 1) * sizeof(double));
-    for (int i = 0; i < a->nlocal; i++) {
-        const double *v = a->v[i];
-        mv2[i] = atoms_mass(a, i) * (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-    }
-    double sum;
-    repro_sum(mv2, a->nlocal, 1, 1, &sum);
-    free(mv2);
-    double dof = md_dof(s);
-    double tcur = dof > 0 ? sum * MG_MVV2E / (dof * MG_BOLTZ) : 0.0;
-    double scale = tcur > 0 ? sqrt(T / tcur) : 0.0;
-    for (int i = 0; i < a->nlocal; i++)
-        for (int d = 0; d < 3; d++)
-            a->v[i][d] *= scale;
-}

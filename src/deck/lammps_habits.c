@@ -1,0 +1,129 @@
+/* Commands as a LAMMPS user types them, and what mgmd calls them: the
+ * message an unknown command (or a known one written LAMMPS' way) gets,
+ * naming the mgmd equivalent and the "Coming from LAMMPS" section of
+ * docs/deck-reference.md. Pure text; called by the dispatcher (deck.c)
+ * before every command. */
+#include "deck/deck.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SEE "; see \"Coming from LAMMPS\" in docs/deck-reference.md"
+
+/* LAMMPS commands mgmd has no command of that name for. */
+static const struct {
+    const char *lammps;
+    const char *mgmd;
+} renamed[] = {
+    {"pair_style", "the potential is one command: 'potential eam/fs FILE El1 El2 ...' (also eam, eam/alloy)"},
+    {"pair_coeff", "the potential is one command: 'potential eam/fs FILE El1 El2 ...' (also eam, eam/alloy)"},
+    {"thermo_style", "thermo columns are fixed (step time temp pe ke etotal press pxx..pyz vol density econserve "
+                     "enthalpy, with units in the CSV header); add group columns with 'thermo groups G1 G2'"},
+    {"thermo_modify", "thermo is set by 'thermo every N file PATH [groups G ...]'"},
+    {"compute", "mgmd has no computes: per-atom energy and stress are dump columns (pe, sxx..syz), group "
+                "temperatures thermo columns ('thermo groups G'), structure analyses observers (voronoi, rdf)"},
+    {"neigh_modify", "use 'neighbor skin D A every N delay N check yes|no'"},
+    {"atom_style", "mgmd's atoms are atomic (id type x y z); data files are LAMMPS 'atomic'"},
+    {"atom_modify", "spatial sorting is 'sort yes|no' (at every rebuild)"},
+    {"lattice", "the lattice is part of 'create_lattice STYLE A cells NX NY NZ types El' or 'create_alloy ...'"},
+    {"create_box", "'create_lattice' and 'create_alloy' make the box and the atoms"},
+    {"create_atoms", "'create_lattice' and 'create_alloy' make the box and the atoms"},
+    {"read_restart", "continue a run with 'mgmd -restart PREFIX deck' (or 'restart PREFIX'); start a new deck "
+                     "from a checkpoint with 'read_checkpoint FILE'"},
+    {"write_restart", "use 'write_checkpoint [FILE]' (or 'checkpoint every N file PREFIX')"},
+    {"min_style", "the style is the first word of 'minimize cg|fire etol E ftol F ...'"},
+    {"min_modify", "minimiser settings are keywords of 'minimize' (dmax, vmax, maxiter, maxeval)"},
+    {"run_style", "mgmd runs velocity Verlet only"},
+    {"newton", "mgmd has no newton setting (its lists count cross-rank pairs on both sides)"},
+    {"comm_modify", "the ghost shell follows the neighbour cutoff; no setting is needed"},
+    {"write_dump", "use 'dump NAME every N file PATH columns ...' then 'run 0', or 'write_data FILE'"},
+    {"log", "mgmd writes its log to standard output; the thermo table goes to 'thermo ... file PATH'"},
+    {"fix", "mgmd has no generic fix command; each fix is a command of its own: thermostats and barostat "
+            "'ensemble nvt|langevin|npt ... [group G]', and 'freeze', 'setforce', 'addforce', 'move' "
+            "(each 'NAME group G ...'); 'unfix NAME' removes one"},
+};
+
+static int is_number(const char *w)
+{
+    if (!w)
+        return 0;
+    w += *w == '-' || *w == '+';
+    return isdigit((unsigned char)w[0]) || (w[0] == '.' && isdigit((unsigned char)w[1]));
+}
+
+/* LAMMPS fix styles the `fix` message can name precisely. */
+static const char *fix_style(const char *style)
+{
+    static const struct { const char *style, *mgmd; } fx[] = {
+        {"nve", "'ensemble nve'"},
+        {"nvt", "'ensemble nvt temp T0 [T1] tdamp TAU [group G]'"},
+        {"langevin", "'ensemble langevin temp T0 [T1] damp TAU seed S [group G]' (integrates as well)"},
+        {"npt", "'ensemble npt temp T0 [T1] tdamp TAU press P0 [P1] pdamp TAUP [couple iso|aniso|tri]'"},
+        {"nph", "'ensemble npt' (mgmd's barostat always comes with its thermostat)"},
+        {"setforce", "'setforce NAME group G FX FY FZ' (NULL leaves a component)"},
+        {"addforce", "'addforce NAME group G FX FY FZ'"},
+        {"move", "'move NAME group G linear VX VY VZ' or 'move NAME group G rotate PX PY PZ AX AY AZ period P'"},
+        {"box/relax", "'minimize ... box iso|aniso|tri P'"},
+        {"deform", "box deformation is not in mgmd yet"},
+    };
+    for (size_t k = 0; k < sizeof fx / sizeof fx[0]; k++)
+        if (!strcmp(fx[k].style, style))
+            return fx[k].mgmd;
+    return NULL;
+}
+
+const char *deck_lammps_habit(const deck *dk, char *out, int len)
+{
+    const char *c = dk->args[0], *a1 = dk->nargs > 1 ? dk->args[1] : NULL;
+    /* Known commands written LAMMPS' way. */
+    if (!strcmp(c, "thermo") && is_number(a1)) {
+        snprintf(out, (size_t)len, "thermo: mgmd writes 'thermo every %s' (LAMMPS' 'thermo N')" SEE, a1);
+        return out;
+    }
+    if (!strcmp(c, "neighbor") && is_number(a1)) {
+        snprintf(out, (size_t)len, "neighbor: mgmd writes 'neighbor skin %s A' (LAMMPS' 'neighbor SKIN bin'; mgmd "
+                 "always bins)" SEE, a1);
+        return out;
+    }
+    if (!strcmp(c, "velocity") && a1 && strcmp(a1, "create") && strcmp(a1, "set") && strcmp(a1, "scale") &&
+        strcmp(a1, "zero") && dk->nargs > 2) {
+        snprintf(out, (size_t)len, "velocity: in mgmd the group comes last: 'velocity %s ... group %s' (LAMMPS' "
+                 "'velocity %s %s ...'), e.g. 'velocity create 300 K seed 4928 group %s'" SEE,
+                 dk->args[2], a1, a1, dk->args[2], a1);
+        return out;
+    }
+    if (!strcmp(c, "minimize") && is_number(a1)) {
+        snprintf(out, (size_t)len, "minimize: mgmd names its tolerances: 'minimize cg etol %s ftol %s maxiter %s "
+                 "maxeval %s' (LAMMPS' 'minimize etol ftol maxiter maxeval')" SEE, a1,
+                 dk->nargs > 2 ? dk->args[2] : "F", dk->nargs > 3 ? dk->args[3] : "N", dk->nargs > 4 ? dk->args[4] : "N");
+        return out;
+    }
+    if (!strcmp(c, "restart") && is_number(a1)) {
+        snprintf(out, (size_t)len, "restart: mgmd writes checkpoints with 'checkpoint every %s file PREFIX' "
+                 "(LAMMPS' 'restart N FILE'); 'restart PREFIX' continues from one" SEE, a1);
+        return out;
+    }
+    static const char *dump_kw = " every file precision format columns group ";
+    char w2[80] = "";
+    if (dk->nargs > 2)
+        snprintf(w2, sizeof w2, " %.60s ", dk->args[2]);
+    if (!strcmp(c, "dump") && dk->nargs > 5 && is_number(dk->args[4]) && !strstr(dump_kw, w2)) {
+        snprintf(out, (size_t)len, "dump: mgmd writes 'dump NAME every N file PATH [columns id type x y z ...] "
+                 "[group G] [format lammps|xyz|h5md]' (LAMMPS' 'dump ID group style N file ...')" SEE);
+        return out;
+    }
+    if (deck_find_command(c))
+        return NULL;
+    if (!strcmp(c, "fix") && dk->nargs > 3 && fix_style(dk->args[3])) {
+        snprintf(out, (size_t)len, "unknown command 'fix': for LAMMPS' fix %s use %s" SEE, dk->args[3],
+                 fix_style(dk->args[3]));
+        return out;
+    }
+    for (size_t k = 0; k < sizeof renamed / sizeof renamed[0]; k++)
+        if (!strcmp(renamed[k].lammps, c)) {
+            snprintf(out, (size_t)len, "unknown command '%s' (a LAMMPS command): %s" SEE, c, renamed[k].mgmd);
+            return out;
+        }
+    return NULL;
+}
