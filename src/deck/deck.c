@@ -1,3 +1,10 @@
+/* The deck (deck.h): reading the file on rank 0 and broadcasting it, then
+ * on every rank in step: lines joined over '&', comments stripped, ${name}
+ * substituted, words split (double quotes group), the command looked up in
+ * the registry (registry.c) and dispatched, with restart.c's replay around
+ * it. Also the argument helpers every command uses, each failing with
+ * "file:line: command: what was expected" through the collective route.
+ * Communication: the broadcast of the deck text. */
 #include "deck/deck.h"
 #include "deck/restart.h"
 #include "core/error.h"
@@ -20,6 +27,8 @@ void deck_init(deck *dk, md *s, outputs *out, fix_list *fixes)
     dk->out = out;
     dk->fixes = fixes;
     snprintf(dk->dir, sizeof dk->dir, ".");
+    if (deck_registry_duplicates())
+        mg_fail_all("internal: a command name is registered twice in deck/registry.c");
     if (fixes_add(fixes, s, outputs_fix(out)) != 0)
         mg_fail_all("internal: the fix list is full");
     /* Restored in this order: atoms in place, groups, schedules, then the
@@ -334,6 +343,8 @@ double deck_quantity(deck *dk, int *i, enum quantity q, const char *what, const 
     if (units_is_any(u, &other))
         deck_fail(dk, "%s: %s is a %s, but '%s' is a unit of %s (expected %s)", dk->args[0], what,
                   units_quantity_name(q), u, units_quantity_name(other), units_accepted(q));
+    if (keywords && !strcmp(keywords, "*"))
+        return v;
     if (isalpha((unsigned char)u[0]) || u[0] == '/')
         deck_fail(dk, "%s: unknown %s unit '%s' for %s (expected %s%s%s)", dk->args[0], units_quantity_name(q), u,
                   what, units_accepted(q), keywords ? ", or one of: " : "", keywords ? keywords : "");
@@ -362,11 +373,13 @@ int deck_null(deck *dk, int *i)
 void deck_components(deck *dk, int *i, enum quantity q, const char *what, const char *keywords, double v[3],
                      int set[3])
 {
+    char kw[512];
+    snprintf(kw, sizeof kw, "NULL%s%s", keywords ? " " : "", keywords ? keywords : "");
     for (int d = 0; d < 3; d++) {
         char w[96];
         snprintf(w, sizeof w, "%s %c (or NULL)", what, 'x' + d);
         set[d] = !deck_null(dk, i);
-        v[d] = set[d] ? deck_quantity(dk, i, q, w, keywords) : 0.0;
+        v[d] = set[d] ? deck_quantity(dk, i, q, w, kw) : 0.0;
         if (!isfinite(v[d]))
             deck_fail(dk, "%s: %s must be a finite number", dk->args[0], w);
     }

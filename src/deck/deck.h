@@ -74,7 +74,10 @@ int64_t deck_int(deck *dk, int *i, const char *what, int64_t min, int64_t max);
 double deck_real(deck *dk, int *i, const char *what);
 /* A number with an optional unit of quantity q after it (a bare number is in
  * metal units). A following word that is not one of `keywords` (a
- * space-separated list, may be NULL) is taken as a unit and must be one. */
+ * space-separated list, may be NULL) is taken as a unit and must be one;
+ * with keywords "*" a following word that is no unit at all is left for the
+ * caller (a group name, a dimension letter), one of another quantity is
+ * still an error. */
 double deck_quantity(deck *dk, int *i, enum quantity q, const char *what, const char *keywords);
 /* yes/no */
 int deck_bool(deck *dk, int *i, const char *what);

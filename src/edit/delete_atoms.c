@@ -133,7 +133,7 @@ void cmd_delete_atoms(deck *dk)
     } else if (!strcmp(how, "group")) {
         g = deck_group(dk, &i);
     } else if (!strcmp(how, "overlap")) {
-        cut = deck_quantity(dk, &i, Q_LENGTH, "overlap distance", "compress");
+        cut = deck_quantity(dk, &i, Q_LENGTH, "overlap distance", "*");
         if (!(cut > 0) || !isfinite(cut))
             deck_fail(dk, "delete_atoms overlap: the distance must be a positive length (A)");
         if (i < dk->nargs && strcmp(dk->args[i], "compress")) {

@@ -25,7 +25,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *disp_kw = "units seed about";
+/* Lengths may be followed by a unit, a keyword, or (ramp) a dimension. */
+static const char *disp_kw = "*";
 
 static int dim_of(deck *dk, int *i, const char *what)
 {

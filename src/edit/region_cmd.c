@@ -164,8 +164,7 @@ void cmd_region(deck *dk)
             deck_fail(dk, "region: '%s' selects the dynamic group '%s'; delete that group before redefining it",
                       name, s->groups.g[g].name);
     char err[512];
-    if (region_init(&s->regions, &r, err, sizeof err) != 0)
-        deck_fail(dk, "region %s: %s", style, err);
-    if (region_add(&s->regions, &r, err, sizeof err) < 0)
-        deck_fail(dk, "region: %s", err);
+    /* region.c's messages name the region: "region NAME: ..." */
+    if (region_init(&s->regions, &r, err, sizeof err) != 0 || region_add(&s->regions, &r, err, sizeof err) < 0)
+        deck_fail(dk, "%s", err);
 }

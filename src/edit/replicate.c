@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cmd_replicate(deck *dk)
 {
@@ -38,8 +39,14 @@ void cmd_replicate(deck *dk)
     if (copies > INT64_MAX / 4 / (maxid > a->natoms ? maxid : a->natoms))
         deck_fail(dk, "replicate: %lld copies of %lld atoms (ids up to %lld) would overflow 64-bit ids",
                   (long long)copies, (long long)a->natoms, (long long)maxid);
-    if (a->natoms * copies > (INT64_C(1) << 40))
-        deck_fail(dk, "replicate: %lld atoms is more than mgmd takes (2^40)", (long long)(a->natoms * copies));
+    /* Refused before it costs memory: the new atoms of this rank, about
+     * twice their packed size each, against the machine's memory. */
+    const double need = (double)a->natoms * (double)copies / par_size() * 2.0 * atoms_pack_size(a);
+    const double have = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (a->natoms * copies > (INT64_C(1) << 40) || (have > 0 && need > have))
+        deck_fail(dk, "replicate: %lld atoms would need about %.3g GB of memory on each of the %d rank%s (this "
+                  "machine has %.3g GB); use more ranks or fewer copies", (long long)(a->natoms * copies), need / 1e9,
+                  par_size(), par_size() > 1 ? "s" : "", have / 1e9);
     for (int k = 0; k < dk->fixes->n; k++)
         if (dk->fixes->f[k]->ops->holds_atoms)
             deck_fail(dk, "replicate: fix '%s' holds its atoms by their reference positions; define it after "

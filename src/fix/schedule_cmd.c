@@ -198,8 +198,14 @@ void cmd_schedule(deck *dk)
         if (!strcmp(k, "repeat")) {
             sc.repeat = deck_int(dk, &i, "repeat count", 1, 1000000000);
             deck_done(dk, i);
-            if (schedule_length(&sc) < 0)
+            int64_t one = 0;
+            for (int k2 = 0; k2 < sc.nseg; k2++)
+                one = sc.seg[k2].steps < 0 || sc.seg[k2].steps == SCHEDULE_FOREVER || one < 0 ? -1 : one + sc.seg[k2].steps;
+            if (one < 0)
                 deck_fail(dk, "schedule: 'repeat' needs every segment to have an end ('for', 'over', 'rate')");
+            if ((double)one * (double)sc.repeat > 1e15)
+                deck_fail(dk, "schedule: %lld repeats of %lld steps is more than 1e15 steps", (long long)sc.repeat,
+                          (long long)one);
             break;
         }
         if (strcmp(k, "then"))

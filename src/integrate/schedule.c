@@ -86,7 +86,7 @@ double schedule_segment_end(const schedule *sc, int k)
 {
     const schedule_segment *g = &sc->seg[k];
     if (g->shape == SCHEDULE_SINE)
-        return g->steps == SCHEDULE_FOREVER ? g->offset : shape_at(g, g->steps, g->steps);
+        return g->steps == SCHEDULE_FOREVER || g->steps == SCHEDULE_RUN ? g->offset : shape_at(g, g->steps, g->steps);
     return g->shape == SCHEDULE_RAMP ? g->v1 : g->v0;
 }
 
@@ -120,8 +120,8 @@ double schedule_value(const schedule *sc, const schedule_clock *c)
         int last = j == sc->nseg - 1;
         if (k < n || n == SCHEDULE_FOREVER)
             return shape_at(g, k, n);
-        if (last)
-            return k == n ? shape_at(g, n, n) : schedule_segment_end(sc, j);
+        if (last) /* held: a ramp's end value, a sine's value at its end */
+            return k == n || g->shape == SCHEDULE_SINE ? shape_at(g, n, n) : schedule_segment_end(sc, j);
         k -= n;
     }
     return schedule_segment_end(sc, sc->nseg - 1);

@@ -1,3 +1,9 @@
+/* Dumps (dump.h): per-atom columns formatted by each rank for its own
+ * atoms (of the dump's group), funnelled to rank 0 in rank order for the
+ * text formats; the h5md format goes through io/h5md.c. Restart support:
+ * a text dump is cut back to its length at the checkpoint, an H5MD file to
+ * its frame count. Communication: the funnel (one message per rank), a
+ * reduction for a group's atom count, H5MD's collective writes. */
 #include "io/dump.h"
 #include "core/error.h"
 #include "core/units.h"

@@ -1,3 +1,8 @@
+/* The thermo table (thermo.h): global sums of kinetic energy, virial and
+ * per-group quantities, printed on rank 0 and written as CSV with the unit
+ * in every header name. Communication: the reductions of md_kinetic,
+ * md_group_kinetic/md_group_dof and the group energies (collective: every
+ * rank calls thermo_output). */
 #include "io/thermo.h"
 #include "io/funnel.h"
 #include "core/error.h"

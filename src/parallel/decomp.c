@@ -1,3 +1,11 @@
+/* Domain decomposition (decomp.h): the grid that minimises the sub-domain
+ * surface for the rank count, cuts in fractional coordinates (uniform when
+ * set up, movable by decomp_set_cuts), owner lookup, and migration:
+ * dimension by dimension, atoms leaving a sub-domain go to the neighbour
+ * on that side, repeated until every atom is home (an atom may cross
+ * several thin sub-domains in one rebuild). Communication: paired
+ * send/receive with the two neighbours per dimension and pass, and one
+ * reduction per pass to agree that all atoms are home. */
 #include "parallel/decomp.h"
 #include "core/error.h"
 #include "parallel/parallel.h"

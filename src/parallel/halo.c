@@ -179,7 +179,20 @@ void halo_reverse_sum(halo *h, double *data, int width)
 {
     dctx c = {data, width};
     halo_payload p = {(size_t)width * sizeof(double), NULL, NULL, pack_ghost_d, unpack_add_d, &c};
+    if (h->nswap == 0)
+        return;
+    /* A ghost that was sent on in a later swap (a corner, a second hop)
+     * collects its copies' values on the way back; keep the ghosts' own. */
+    int first = h->swaps[0].firstrecv, end = first;
+    for (int n = 0; n < h->nswap; n++)
+        if (h->swaps[n].firstrecv + h->swaps[n].nrecv > end)
+            end = h->swaps[n].firstrecv + h->swaps[n].nrecv;
+    size_t bytes = (size_t)(end - first) * (size_t)width * sizeof(double);
+    double *keep = mg_malloc(bytes + 1);
+    memcpy(keep, data + (size_t)first * (size_t)width, bytes);
     halo_reverse_payload(h, &p);
+    memcpy(data + (size_t)first * (size_t)width, keep, bytes);
+    free(keep);
 }
 
 /* ---- the ghost build ------------------------------------------------------- */

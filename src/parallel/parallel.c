@@ -1,3 +1,8 @@
+/* The MPI wrapper (parallel.h): the only file in mgmd that calls MPI, on
+ * MPI_COMM_WORLD. Reductions, broadcasts in chunks below INT_MAX bytes,
+ * paired send/receive with sizes exchanged first (so receivers can size
+ * their buffers), and the point-to-point messages of output funnels. A
+ * failed allocation for a message aborts the job (one-rank route). */
 #include "parallel/parallel.h"
 
 #include <limits.h>

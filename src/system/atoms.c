@@ -1,3 +1,8 @@
+/* Atoms (atoms.h): structure-of-arrays storage grown by half again plus 64
+ * at a time, registered per-atom properties that move with every copy, and
+ * the packed form (id, mask, type, image, x, v, properties) in which an
+ * atom migrates between ranks or goes round the ring of a replicate.
+ * No communication. */
 #include "system/atoms.h"
 #include "core/error.h"
 

@@ -116,10 +116,10 @@ static int check_bounds(const char *nm, const char *what, const char *lon, const
         return fail(err, errlen, "region %s: %s %s %g A is above %s %g A (need %s <= %s)", nm, what, lon,
                     lo, hin, hi, lon, hin);
     if (lo == HUGE_VAL)
-        return fail(err, errlen, "region %s: %s %s cannot be INF (use -INF for an open lower end)", nm,
+        return fail(err, errlen, "region %s: %s %s cannot be +INF (use INF or -INF for an open lower end)", nm,
                     what, lon);
     if (hi == -HUGE_VAL)
-        return fail(err, errlen, "region %s: %s %s cannot be -INF (use INF for an open upper end)", nm,
+        return fail(err, errlen, "region %s: %s %s cannot be -INF (use INF or +INF for an open upper end)", nm,
                     what, hin);
     return 0;
 }

@@ -1,3 +1,9 @@
+/* The system (system.h): set-up, re-neighbouring (shrink-wrap, migration,
+ * dynamic groups, sorting, ghosts, lists, in that order), forces with
+ * their energy sums, affine box changes, kinetic energies and degrees of
+ * freedom of groups, and the checkpoint section of the decomposition.
+ * Communication: migration and the halo (md_reneighbor, md_refresh), F' to
+ * ghosts inside the EAM kernel, and the reductions of every global sum. */
 #include "system/system.h"
 #include "core/error.h"
 #include "core/units.h"
