@@ -4,6 +4,10 @@
  *   ramp [V0] to V1 (over D | rate R)      V0: the previous segment's end
  *   hold [V] for D                         V: the previous segment's end
  *   sine amplitude A period P [phase PHI] [offset C] [for D | cycles N]
+ *   cycle N between LO and HI (rate R | over D) [hold H]
+ *                                          N times: ramp LO -> HI, hold H,
+ *                                          ramp HI -> LO, hold H (as the
+ *                                          `cycle` command)
  *
  * A named target any fix can follow: `ensemble nvt temp schedule NAME`,
  * `ensemble npt ... press schedule NAME`. Values take the unit of their
@@ -20,7 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *seg_kw = "to over rate for then repeat amplitude period phase offset cycles";
+static const char *seg_kw = "to over rate for then repeat amplitude period phase offset cycles between and hold";
 
 /* A value with an optional unit of any quantity; the first unit fixes the
  * schedule's quantity, later ones must agree. A bare number is in the
@@ -120,8 +124,9 @@ void cmd_schedule(deck *dk)
         deck_fail(dk, "schedule: name '%s' is longer than %zu characters", name, sizeof sc.name - 1);
     snprintf(sc.name, sizeof sc.name, "%s", name);
     for (;;) {
-        const char *shape = deck_word(dk, &i, "segment (constant, ramp, hold, sine)");
+        const char *shape = deck_word(dk, &i, "segment (constant, ramp, hold, sine, cycle)");
         schedule_segment g = {.steps = SCHEDULE_FOREVER};
+        int added = 0;
         if (!strcmp(shape, "constant")) {
             g.shape = SCHEDULE_CONSTANT;
             g.v0 = g.v1 = value(dk, &i, &sc, "constant value");
@@ -157,6 +162,46 @@ void cmd_schedule(deck *dk)
             if (strcmp(f, "for"))
                 deck_fail(dk, "schedule: expected 'hold [V] for DURATION', got '%s'", f);
             g.steps = duration(dk, &i, "hold duration");
+        } else if (!strcmp(shape, "cycle")) {
+            int64_t n = deck_int(dk, &i, "number of cycles", 1, SCHEDULE_MAX_SEGMENTS / 4);
+            double lo = 0, hi = 0;
+            int64_t ramp = 0, hold = 0;
+            int have = 0;
+            while (i < dk->nargs && strcmp(dk->args[i], "then") && strcmp(dk->args[i], "repeat")) {
+                const char *k = deck_word(dk, &i, "keyword");
+                if (!strcmp(k, "between")) {
+                    lo = value(dk, &i, &sc, "low value");
+                    have |= 1;
+                } else if (!strcmp(k, "and")) {
+                    hi = value(dk, &i, &sc, "high value");
+                    have |= 2;
+                } else if (!strcmp(k, "rate")) {
+                    if ((have & 3) != 3)
+                        deck_fail(dk, "schedule: give 'between LO and HI' before the cycle's rate");
+                    ramp = steps_of(dk, fabs(hi - lo) / rate(dk, &i, &sc), "cycle ramp");
+                } else if (!strcmp(k, "over")) {
+                    ramp = duration(dk, &i, "cycle ramp");
+                } else if (!strcmp(k, "hold")) {
+                    hold = duration(dk, &i, "cycle hold");
+                } else {
+                    deck_fail(dk, "schedule: unknown cycle keyword '%s' (expected between, and, rate, over, hold)", k);
+                }
+            }
+            if ((have & 3) != 3 || !ramp)
+                deck_fail(dk, "schedule: a cycle needs 'between LO and HI' and 'rate R' or 'over D'");
+            for (int64_t c = 0; c < n; c++) {
+                schedule_segment up = {.shape = SCHEDULE_RAMP, .steps = ramp, .v0 = lo, .v1 = hi};
+                schedule_segment top = {.shape = SCHEDULE_CONSTANT, .steps = hold, .v0 = hi, .v1 = hi};
+                schedule_segment down = {.shape = SCHEDULE_RAMP, .steps = ramp, .v0 = hi, .v1 = lo};
+                schedule_segment bottom = {.shape = SCHEDULE_CONSTANT, .steps = hold, .v0 = lo, .v1 = lo};
+                add(dk, &sc, &up);
+                if (hold)
+                    add(dk, &sc, &top);
+                add(dk, &sc, &down);
+                if (hold)
+                    add(dk, &sc, &bottom);
+            }
+            added = 1;
         } else if (!strcmp(shape, "sine")) {
             g.shape = SCHEDULE_SINE;
             double period = 0;
@@ -189,9 +234,10 @@ void cmd_schedule(deck *dk)
             if (!have_a || !(period > 0))
                 deck_fail(dk, "schedule: a sine needs 'amplitude A' and 'period P'");
         } else {
-            deck_fail(dk, "schedule: unknown segment '%s' (expected constant, ramp, hold, sine)", shape);
+            deck_fail(dk, "schedule: unknown segment '%s' (expected constant, ramp, hold, sine, cycle)", shape);
         }
-        add(dk, &sc, &g);
+        if (!added)
+            add(dk, &sc, &g);
         if (i >= dk->nargs)
             break;
         const char *k = deck_word(dk, &i, "'then' or 'repeat'");

@@ -29,7 +29,7 @@
 
 #include "core/ckpt_section.h"
 
-#define SCHEDULE_MAX_SEGMENTS 64
+#define SCHEDULE_MAX_SEGMENTS 256
 #define SCHEDULE_NAME_LEN 32
 /* Segment lengths: as long as the run in progress; or without end. */
 #define SCHEDULE_RUN (-1)

@@ -167,10 +167,24 @@ void min_set_box(min_state *m, const double q[MIN_NBOX_MAX])
 
 /* ---- evaluation --------------------------------------------------------- */
 
+/* Atoms a fix holds (freeze, move: md.held) keep their positions: their
+ * forces are zero, so no search direction moves them (the box relaxation
+ * still maps them affinely, as LAMMPS' setforce 0 0 0 with box/relax). */
+static void hold(md *s)
+{
+    if (!s->held)
+        return;
+    atoms *a = &s->atoms;
+    for (int i = 0; i < a->nlocal; i++)
+        if (a->mask[i] & s->held)
+            memset(a->f[i], 0, sizeof a->f[i]);
+}
+
 /* Phi and the box's generalized forces from the last force call. */
 static void after_force(min_state *m)
 {
     md *s = m->s;
+    hold(s);
     double V = s->box.volume;
     m->phi = s->epot + m->pt * V;
     if (!m->nbox)
@@ -250,6 +264,7 @@ static void refresh_peratom(md *s)
 {
     s->atoms.want_peratom = 1;
     md_force(s, 1);
+    hold(s);
     s->atoms.want_peratom = 0;
 }
 

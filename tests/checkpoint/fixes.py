@@ -12,7 +12,9 @@ the sine), on 1 and on 3 ranks. The thermo CSV and the group dump must be
 byte for byte those of the straight run, and the final checkpoint's
 positions, velocities, image flags and group masks bitwise equal. No
 tolerance: the restart rebuilds exactly the state of the checkpointed step
-(docs/checkpoints.md), so any difference is a bug (a fix whose state is
+(docs/checkpoints.md). A second deck edits the system before its runs
+(replicate, delete_atoms, displace_atoms, change_box, reset_timestep):
+actions a restart skips, whose result the checkpoint holds, so any difference is a bug (a fix whose state is
 not checkpointed, a schedule re-anchored, a mask not restored). The deck
 runs twice (100 then 140 steps) so that the later checkpoints fall in a
 run after the one the schedule started in: its anchor must come from the
@@ -50,6 +52,28 @@ run 100
 run 140
 write_checkpoint final.h5
 """
+# The edits before the run are actions a restart skips (the checkpoint has
+# their result): the replay must still come out where the straight run is.
+EDITS = f"""units metal
+timestep 2 fs
+read_data {mt.DATA}/cuzr-glass.data
+potential eam/fs CuZr_mm.eam.fs Cu Zr
+replicate 2 1 1
+region hole sphere 10 10 10 4
+delete_atoms region hole
+displace_atoms all move 0.3 0 0
+change_box all z delta -5 5 boundary p p f
+reset_timestep 500
+group top region hole
+velocity create 600 K seed 3
+ensemble langevin temp 600 K damp 0.1 ps seed 9
+thermo every 5 file thermo.csv groups top
+dump g every 20 file mid.dump columns id x y z vx vy vz mask
+checkpoint every 40 file ck/run keep 20
+run 100
+run 140
+write_checkpoint final.h5
+"""
 FILES = ["thermo.csv", "mid.dump"]
 
 
@@ -61,12 +85,12 @@ def masks(path):
 
 
 check = Checker()
-for nranks in (1, 3):
+for nranks, name, deck in ((1, "fixes", DECK), (3, "fixes", DECK), (1, "edits", EDITS), (3, "edits", EDITS)):
     with tempfile.TemporaryDirectory() as wd:
         straight = os.path.join(wd, "straight")
-        mt.run_mgmd(DECK, straight, np_=nranks)
+        mt.run_mgmd(deck, straight, np_=nranks)
         cks = checkpoints(straight)
-        check(len(cks) >= 5, f"np{nranks}: {len(cks)} periodic checkpoints written")
+        check(len(cks) >= 5, f"{name} np{nranks}: {len(cks)} periodic checkpoints written")
         ref = atoms_by_id(os.path.join(straight, "final.h5"))
         for mid in (cks[1], cks[-2]):  # during the ramp; during the sine
             again = os.path.join(wd, "again")
@@ -76,15 +100,15 @@ for nranks in (1, 3):
                 if os.path.basename(c) > os.path.basename(mid):
                     os.unlink(c)
             os.unlink(os.path.join(again, "final.h5"))
-            mt.run_mgmd(DECK, again, np_=nranks, args=("-restart", "ck/" + os.path.basename(mid)))
+            mt.run_mgmd(deck, again, np_=nranks, args=("-restart", "ck/" + os.path.basename(mid)))
             for fn in FILES:
                 check(read_bytes(os.path.join(again, fn)) == read_bytes(os.path.join(straight, fn)),
-                      f"np{nranks} from {os.path.basename(mid)}: {fn} identical")
+                      f"{name} np{nranks} from {os.path.basename(mid)}: {fn} identical")
             fin = atoms_by_id(os.path.join(again, "final.h5"))
             same = all(np.array_equal(fin[k], ref[k]) for k in ("id", "x", "v", "image"))
-            check(same and fin["step"] == ref["step"] == 1240,
-                  f"np{nranks} from {os.path.basename(mid)}: final positions, velocities, images bitwise (step "
+            check(same and fin["step"] == ref["step"] == (1240 if name == "fixes" else 740),
+                  f"{name} np{nranks} from {os.path.basename(mid)}: final positions, velocities, images bitwise (step "
                   f"{fin['step']})")
             check(np.array_equal(masks(os.path.join(again, "final.h5")), masks(os.path.join(straight, "final.h5"))),
-                  f"np{nranks} from {os.path.basename(mid)}: group masks bitwise")
+                  f"{name} np{nranks} from {os.path.basename(mid)}: group masks bitwise")
 check.finish()

@@ -10,7 +10,8 @@ CuZr_mm.eam.fs), 1 fs or 2 fs steps, on 1 and 3 ranks.
    exactly 0, while the others moved; the thermo temperature is the
    mobile atoms' 2 KE / ((3 N_mobile - 3) k_B), recomputed from the dumped
    velocities to 1e-10 relative (17-digit dump vs 17-digit CSV: round-off
-   only).
+   only). In a conjugate-gradient minimisation the frozen atoms stay
+   bitwise in place while the others relax.
 2. move rotate about the z axis through the box centre, period 2 ps, on a
    cylinder of atoms inside the box: after N = 500 steps of 1 fs each
    atom has turned by 2 pi N dt / P = pi/2 about the axis (to 1e-12 rad;
@@ -91,6 +92,24 @@ run 300
         T = 2 * ke / ((3 * int((~ball).sum()) - 3) * KB)
         check(abs(th["temp"][-1] / T - 1) < 1e-10,
               f"{tag} freeze: thermo temp {th['temp'][-1]:.10g} K = mobile atoms' {T:.10g} K")
+
+        # 1b. frozen atoms keep their positions in a minimisation too.
+        run = os.path.join(wd, f"minfreeze{nranks}")
+        text = HEAD + f"""region ball sphere {C[0]} {C[1]} {C[2]} 6
+group ball region ball
+freeze hold group ball
+dump d every 1000 file d.dump precision 17 columns id xu yu zu mask
+run 0
+minimize cg etol 0 ftol 1e-3 maxiter 50
+run 0
+"""
+        mt.run_mgmd(text, run, np_=nranks)
+        f0, f1 = frames(run)[0], frames(run)[-1]
+        ball = (f0["mask"].astype(np.uint64) & np.uint64(2)) != 0
+        x0, x1 = vec(f0, "xu", "yu", "zu"), vec(f1, "xu", "yu", "zu")
+        moved = np.abs(x1[~ball] - x0[~ball]).max()
+        check(np.array_equal(x0[ball], x1[ball]) and moved > 0.01,
+              f"{tag} freeze in minimize: frozen atoms bitwise in place, the others relaxed (up to {moved:.3g} A)")
 
         # 2. move rotate; 3. move linear (in one run: separate groups).
         run = os.path.join(wd, f"move{nranks}")
