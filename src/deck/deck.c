@@ -31,10 +31,10 @@ void deck_init(deck *dk, md *s, outputs *out, fix_list *fixes)
         mg_fail_all("internal: a command name is registered twice in deck/registry.c");
     if (fixes_add(fixes, s, outputs_fix(out)) != 0)
         mg_fail_all("internal: the fix list is full");
-    /* Restored in this order: atoms in place, groups, schedules, then the
-     * fixes that follow them, then outputs and observers. */
-    const ckpt_section sec[] = {md_decomposition_section(s), groups_section(s), schedules_section(&fixes->schedules),
-                                fixes_section(fixes), outputs_section(out)};
+    /* Restored in this order: atoms in place, regions, groups, schedules,
+     * then the fixes that follow them, then outputs and observers. */
+    const ckpt_section sec[] = {md_decomposition_section(s), regions_section(&s->regions), groups_section(s),
+                                schedules_section(&fixes->schedules), fixes_section(fixes), outputs_section(out)};
     for (size_t k = 0; k < sizeof sec / sizeof sec[0]; k++)
         if (ckpt_sections_add(&dk->sections, &sec[k]) != 0)
             mg_fail_all("internal: checkpoint section '%s' registered twice", sec[k].name);

@@ -414,3 +414,58 @@ int region_contains(const region_table *t, int k, const box *b, const double x[3
     }
     return r->side_out ? !in : in;
 }
+
+/* ---- checkpoint section "regions" ------------------------------------------ */
+
+/* The regions as they were resolved when defined (EDGE is the box of that
+ * moment): a restart's replay defines them on the checkpoint's box, so
+ * their parameters are taken from the checkpoint instead. */
+static void save_regions(void *ctx, ckpt_state *c)
+{
+    const region_table *t = ctx;
+    for (int k = 0; k < t->n; k++) {
+        const region *r = &t->r[k];
+        ckpt_state *sub = ckpt_enter(c, r->name);
+        int64_t head[4 + REGION_MAX_OPERANDS] = {k, r->style, r->side_out, r->axis};
+        for (int j = 0; j < r->nop; j++)
+            head[4 + j] = r->op[j];
+        ckpt_put_i64(sub, "index_style_side_axis_ops", head, 4 + (size_t)r->nop);
+        ckpt_put_doubles(sub, "params", r->p, 9);
+        ckpt_leave(sub);
+    }
+}
+
+static int restore_regions(void *ctx, ckpt_state *c, char *why, size_t whylen)
+{
+    region_table *t = ctx;
+    int n = ckpt_count(c);
+    for (int k = 0; k < n; k++) {
+        char name[REGION_NAME_LEN + 8];
+        ckpt_name(c, k, name, sizeof name);
+        int idx = region_find(t, name);
+        ckpt_state *sub = ckpt_enter(c, name);
+        region r = idx >= 0 ? t->r[idx] : (region){0};
+        int64_t head[4 + REGION_MAX_OPERANDS];
+        int bad = idx < 0 || !sub || ckpt_get_i64(sub, "index_style_side_axis_ops", head, 4 + (size_t)r.nop) != 0 ||
+                  ckpt_get_doubles(sub, "params", r.p, 9) != 0 || head[0] != idx || head[1] != (int64_t)r.style;
+        ckpt_leave(sub);
+        if (bad) {
+            snprintf(why, whylen, "its region '%s' is not what the deck defines at this point (is this the deck "
+                     "that wrote it?)", name);
+            return -1;
+        }
+        char err[256];
+        if (region_init(t, &r, err, sizeof err) != 0) {
+            snprintf(why, whylen, "its region '%s' is invalid: %s", name, err);
+            return -1;
+        }
+        t->r[idx] = r;
+    }
+    return 0;
+}
+
+ckpt_section regions_section(region_table *t)
+{
+    ckpt_section s = {"regions", save_regions, restore_regions, t};
+    return s;
+}

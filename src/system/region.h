@@ -51,6 +51,7 @@
 #ifndef MGMD_REGION_H
 #define MGMD_REGION_H
 
+#include "core/ckpt_section.h"
 #include "system/box.h"
 
 #define REGION_MAX 64
@@ -106,5 +107,9 @@ int region_add(region_table *t, const region *r, char *err, int errlen);
 /* Is x (A, inside or outside the box) in region k of t, periodic images
  * included as described above? */
 int region_contains(const region_table *t, int k, const box *b, const double x[3]);
+
+/* Checkpoint section "regions": each region's resolved parameters, restored
+ * over the replayed definitions (EDGE meant the box of its moment). */
+ckpt_section regions_section(region_table *t);
 
 #endif

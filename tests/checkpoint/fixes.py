@@ -14,7 +14,9 @@ positions, velocities, image flags and group masks bitwise equal. No
 tolerance: the restart rebuilds exactly the state of the checkpointed step
 (docs/checkpoints.md). A second deck edits the system before its runs
 (replicate, delete_atoms, displace_atoms, change_box, reset_timestep):
-actions a restart skips, whose result the checkpoint holds, so any difference is a bug (a fix whose state is
+actions a restart skips, whose result the checkpoint holds; its dynamic
+group follows a region whose EDGE was the box before change_box, which
+the replay, on the checkpoint's box, must take from the checkpoint, so any difference is a bug (a fix whose state is
 not checkpointed, a schedule re-anchored, a mask not restored). The deck
 runs twice (100 then 140 steps) so that the later checkpoints fall in a
 run after the one the schedule started in: its anchor must come from the
@@ -60,14 +62,16 @@ read_data {mt.DATA}/cuzr-glass.data
 potential eam/fs CuZr_mm.eam.fs Cu Zr
 replicate 2 1 1
 region hole sphere 10 10 10 4
+region low block INF INF INF INF EDGE 4
 delete_atoms region hole
 displace_atoms all move 0.3 0 0
 change_box all z delta -5 5 boundary p p f
+group lowdyn dynamic region low
 reset_timestep 500
 group top region hole
 velocity create 600 K seed 3
 ensemble langevin temp 600 K damp 0.1 ps seed 9
-thermo every 5 file thermo.csv groups top
+thermo every 5 file thermo.csv groups top lowdyn
 dump g every 20 file mid.dump columns id x y z vx vy vz mask
 checkpoint every 40 file ck/run keep 20
 run 100
