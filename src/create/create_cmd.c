@@ -19,19 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* An optional trailing 'group G' (the only keyword left); `all` if none. */
-static int group_keyword(deck *dk, int *i)
-{
-    int g = GROUP_ALL;
-    while (*i < dk->nargs) {
-        const char *k = deck_word(dk, i, "keyword");
-        if (strcmp(k, "group"))
-            deck_fail(dk, "%s %s: unknown keyword '%s' (expected group)", dk->args[0], dk->args[1], k);
-        g = deck_group(dk, i);
-    }
-    return g;
-}
-
 /* Types named by element: type t gets element names[t-1] and its standard mass. */
 static void set_types(md *s, int n, char (*names)[8])
 {
@@ -207,7 +194,7 @@ void cmd_velocity(deck *dk)
         if (strcmp(k, "seed") != 0)
             deck_fail(dk, "velocity create: expected 'seed N', got '%s'", k);
         uint64_t seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
-        g = group_keyword(dk, &i);
+        g = deck_trailing_group(dk, &i);
         for (int t = 1; t <= s->atoms.ntypes; t++)
             if (!(s->atoms.mass[t] > 0))
                 deck_fail(dk, "velocity create: type %d has no mass yet (choose the potential first, or set 'mass %d "
@@ -231,7 +218,7 @@ void cmd_velocity(deck *dk)
         double T = deck_quantity(dk, &i, Q_TEMPERATURE, "temperature", kw);
         if (!(T >= 0) || !isfinite(T))
             deck_fail(dk, "velocity scale: temperature must be >= 0 K");
-        g = group_keyword(dk, &i);
+        g = deck_trailing_group(dk, &i);
         if (velocity_scale(s, g, T) != 0)
             deck_fail(dk, "velocity scale: group '%s' has no kinetic energy to scale (create velocities first)",
                       s->groups.g[g].name);
@@ -239,7 +226,7 @@ void cmd_velocity(deck *dk)
         const char *k = deck_word(dk, &i, "'momentum'");
         if (strcmp(k, "momentum") != 0)
             deck_fail(dk, "velocity zero: expected 'momentum', got '%s'", k);
-        g = group_keyword(dk, &i);
+        g = deck_trailing_group(dk, &i);
         velocity_zero_momentum(s, g);
     } else {
         deck_fail(dk, "velocity: expected 'create T seed N', 'set VX VY VZ', 'scale T' or 'zero momentum', got '%s'",

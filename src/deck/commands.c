@@ -435,6 +435,15 @@ void deck_add_fix(deck *dk, fix *f)
         deck_fail(dk, "%s: the fix list is full (%d entries)", dk->args[0], FIX_MAX);
 }
 
+void deck_atoms_will_change(deck *dk)
+{
+    for (int k = 0; k < dk->out->ndump; k++)
+        if (dk->out->dumps[k].format == DUMP_H5MD)
+            deck_fail(dk, "%s: the h5md dump '%s' holds a fixed set of atoms (ids 1..%lld); undump it before "
+                      "adding or deleting atoms, and start a new one after", dk->args[0], dk->out->dumps[k].name,
+                      (long long)dk->s->atoms.natoms);
+}
+
 void deck_run_steps(deck *dk, int64_t nsteps)
 {
     char err[512];

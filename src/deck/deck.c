@@ -424,6 +424,26 @@ int deck_group(deck *dk, int *i)
     return g;
 }
 
+int deck_trailing_group(deck *dk, int *i)
+{
+    int g = GROUP_ALL;
+    while (*i < dk->nargs) {
+        const char *k = deck_word(dk, i, "keyword");
+        if (strcmp(k, "group"))
+            deck_fail(dk, "%s: unknown keyword '%s' (expected group)", dk->args[0], k);
+        g = deck_group(dk, i);
+    }
+    return g;
+}
+
+double deck_finite_quantity(deck *dk, int *i, enum quantity q, const char *what, const char *keywords)
+{
+    double v = deck_quantity(dk, i, q, what, keywords);
+    if (!isfinite(v))
+        deck_fail(dk, "%s: %s must be a finite %s (%s)", dk->args[0], what, units_quantity_name(q), units_base(q));
+    return v;
+}
+
 void deck_done(deck *dk, int i)
 {
     if (i < dk->nargs)

@@ -97,9 +97,16 @@ void deck_need_no_system(deck *dk);
 void deck_need_system(deck *dk);
 /* A group name (an existing group); returns its index. */
 int deck_group(deck *dk, int *i);
+/* The words left must be nothing or `group G`: G's index, or `all`. */
+int deck_trailing_group(deck *dk, int *i);
+/* deck_quantity, and the number must be finite. */
+double deck_finite_quantity(deck *dk, int *i, enum quantity q, const char *what, const char *keywords);
 /* Add a user fix (fix.h) under its name, failing on a name the list
  * reserves or a full list; a fix of that name is replaced in place. */
 void deck_add_fix(deck *dk, fix *f);
+/* An edit is about to add or delete atoms: refused while a file holds a
+ * fixed set of them (an H5MD dump). */
+void deck_atoms_will_change(deck *dk);
 /* The step counter was set (reset_timestep): periodic checkpoints count
  * from it anew (restart.c). */
 void deck_clock_changed(deck *dk);

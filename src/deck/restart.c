@@ -607,7 +607,7 @@ void cmd_restart(deck *dk)
 
 /* A new run from a checkpoint's configuration (a glass made by another
  * deck): box, boundaries, types, atoms, velocities, image flags. The clock,
- * ensemble, outputs and deck of the checkpoint are not taken. */
+ * fixes, groups, outputs and deck of the checkpoint are not taken. */
 void cmd_read_checkpoint(deck *dk)
 {
     int i = 1;
@@ -634,6 +634,9 @@ void cmd_read_checkpoint(deck *dk)
     long long line = (long long)ckpt_meta_of(f)->pos.line;
     ckpt_load_system(f, dk->s);
     ckpt_close(f);
+    /* The old deck's groups mean nothing here: every atom in `all` only. */
+    for (int k = 0; k < dk->s->atoms.nlocal; k++)
+        dk->s->atoms.mask[k] = group_bit(GROUP_ALL);
     if (par_rank() == 0)
         printf("read_checkpoint: %lld atoms, %d types from %s (written at line %lld of its deck); the clock "
                "starts at 0\n", (long long)dk->s->atoms.natoms, dk->s->atoms.ntypes, chosen, line);

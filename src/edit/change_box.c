@@ -49,13 +49,7 @@ static const char *box_kw = "x y z xy xz yz boundary ortho triclinic remap set u
 
 static const char *ops_list = " x y z xy xz yz boundary ortho triclinic remap set ";
 
-static double length(deck *dk, int *i, const char *what)
-{
-    double v = deck_quantity(dk, i, Q_LENGTH, what, box_kw);
-    if (!isfinite(v))
-        deck_fail(dk, "change_box: %s must be a finite length (A)", what);
-    return v;
-}
+static double length(deck *dk, int *i, const char *what) { return deck_finite_quantity(dk, i, Q_LENGTH, what, box_kw); }
 
 void cmd_change_box(deck *dk)
 {

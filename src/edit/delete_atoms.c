@@ -153,6 +153,7 @@ void cmd_delete_atoms(deck *dk)
             deck_fail(dk, "delete_atoms: unknown keyword '%s' (expected compress)", k);
         }
     }
+    deck_atoms_will_change(dk);
     if (cut > 0) /* atoms home first: the ghost shell needs them there */
         decomp_migrate(&s->dc, a, &s->box);
     char *del = mg_calloc((size_t)a->nlocal + 1, 1);

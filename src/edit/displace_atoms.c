@@ -36,12 +36,14 @@ static int dim_of(deck *dk, int *i, const char *what)
     return w[0] - 'x';
 }
 
-static double len(deck *dk, int *i, const char *what)
+static double len(deck *dk, int *i, const char *what) { return deck_finite_quantity(dk, i, Q_LENGTH, what, disp_kw); }
+
+/* Three coordinates of a point (A). */
+static void point(deck *dk, int *i, double p[3])
 {
-    double v = deck_quantity(dk, i, Q_LENGTH, what, disp_kw);
-    if (!isfinite(v))
-        deck_fail(dk, "displace_atoms: %s must be a finite length (A)", what);
-    return v;
+    static const char *w[3] = {"point x", "point y", "point z"};
+    for (int q = 0; q < 3; q++)
+        p[q] = len(dk, i, w[q]);
 }
 
 /* Unwrapped position of owned atom j; its image flags set to 0. */
@@ -100,9 +102,7 @@ void cmd_displace_atoms(deck *dk)
         }
     } else if (!strcmp(style, "rotate")) {
         double p[3], ax[3];
-        static const char *pw[3] = {"axis point x", "axis point y", "axis point z"};
-        for (int q = 0; q < 3; q++)
-            p[q] = len(dk, &i, pw[q]);
+        point(dk, &i, p);
         for (int q = 0; q < 3; q++) {
             ax[q] = deck_real(dk, &i, "axis direction component");
             if (!isfinite(ax[q]))
@@ -141,9 +141,7 @@ void cmd_displace_atoms(deck *dk)
             p[q] = s->box.lo[q] + 0.5 * (s->box.h[q][0] + s->box.h[q][1] + s->box.h[q][2]);
         if (i < dk->nargs && !strcmp(dk->args[i], "about")) {
             i++;
-            static const char *pw[3] = {"point x", "point y", "point z"};
-            for (int q = 0; q < 3; q++)
-                p[q] = len(dk, &i, pw[q]);
+            point(dk, &i, p);
         }
         for (int j = 0; j < a->nlocal; j++) {
             if (!(a->mask[j] & bit))

@@ -50,19 +50,10 @@ static double bound(deck *dk, int *i, const char *what, int d, int upper)
             deck_fail(dk, "region: EDGE needs the system's box; define the region after the system is created");
         return edge(&dk->s->box, d, upper);
     }
-    double v = deck_quantity(dk, i, Q_LENGTH, what, region_kw);
-    if (!isfinite(v))
-        deck_fail(dk, "region: %s must be a finite length (A), INF, -INF or EDGE", what);
-    return v;
+    return deck_finite_quantity(dk, i, Q_LENGTH, what, region_kw);
 }
 
-static double length(deck *dk, int *i, const char *what)
-{
-    double v = deck_quantity(dk, i, Q_LENGTH, what, region_kw);
-    if (!isfinite(v))
-        deck_fail(dk, "region: %s must be a finite length (A)", what);
-    return v;
-}
+static double length(deck *dk, int *i, const char *what) { return deck_finite_quantity(dk, i, Q_LENGTH, what, region_kw); }
 
 void cmd_region(deck *dk)
 {

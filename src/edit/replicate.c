@@ -47,6 +47,7 @@ void cmd_replicate(deck *dk)
         deck_fail(dk, "replicate: %lld atoms would need about %.3g GB of memory on each of the %d rank%s (this "
                   "machine has %.3g GB); use more ranks or fewer copies", (long long)(a->natoms * copies), need / 1e9,
                   par_size(), par_size() > 1 ? "s" : "", have / 1e9);
+    deck_atoms_will_change(dk);
     for (int k = 0; k < dk->fixes->n; k++)
         if (dk->fixes->f[k]->ops->holds_atoms)
             deck_fail(dk, "replicate: fix '%s' holds its atoms by their reference positions; define it after "

@@ -47,12 +47,6 @@ typedef struct barostat {
                                   /* pressure half step                       */
 } barostat;
 
-static double target_at(const schedule *sc, const step_info *si)
-{
-    schedule_clock c = {si->step, si->start, si->nsteps};
-    return schedule_value(sc, &c);
-}
-
 /* Which of the six strain rates (xx yy zz xy xz yz) are live; returns the
  * barostat's number of degrees of freedom (iso: one, however many axes). */
 static int baro_active(const barostat *e, int act[6])
@@ -287,8 +281,8 @@ static void begin_run(fix *f, md *s, const step_info *si)
     barostat *e = f->data;
     schedule_begin_run(&e->temp, si->start);
     schedule_begin_run(&e->press, si->start);
-    e->t_target = target_at(&e->temp, si);
-    e->p_target = target_at(&e->press, si);
+    e->t_target = fix_target(&e->temp, si);
+    e->p_target = fix_target(&e->press, si);
     check(e, s);
 }
 
@@ -297,8 +291,8 @@ static void begin_run(fix *f, md *s, const step_info *si)
 static void initial(fix *f, md *s, const step_info *si)
 {
     barostat *e = f->data;
-    e->t_target = target_at(&e->temp, si);
-    e->p_target = target_at(&e->press, si);
+    e->t_target = fix_target(&e->temp, si);
+    e->p_target = fix_target(&e->press, si);
     chain_half_step(e, s, si->dt);
     omega_half_step(e, s, si->dt);
     scale_velocities(e, s, si->dt);
@@ -370,12 +364,8 @@ static void save(fix *f, ckpt_state *c)
     ckpt_put_doubles(c, "omega_dot", e->omega_dot, 6);
     ckpt_put_doubles(c, "etap", e->etap, NH_MAX_CHAIN);
     ckpt_put_doubles(c, "etap_dot", e->etap_dot, NH_MAX_CHAIN);
-    ckpt_state *t = ckpt_enter(c, "temp");
-    schedule_save(&e->temp, t);
-    ckpt_leave(t);
-    t = ckpt_enter(c, "press");
-    schedule_save(&e->press, t);
-    ckpt_leave(t);
+    schedule_save_in(&e->temp, c, "temp");
+    schedule_save_in(&e->press, c, "press");
 }
 
 static int restore(fix *f, ckpt_state *c, char *why, size_t whylen)
@@ -385,13 +375,8 @@ static int restore(fix *f, ckpt_state *c, char *why, size_t whylen)
     double v[4];
     int bad = ckpt_get_i64(c, "couple_paxis_pchain", i, 5) || ckpt_get_doubles(c, "pdamp_ttarget_ptarget_mtk2", v, 4) ||
               ckpt_get_doubles(c, "omega_dot", e->omega_dot, 6) || ckpt_get_doubles(c, "etap", e->etap, NH_MAX_CHAIN) ||
-              ckpt_get_doubles(c, "etap_dot", e->etap_dot, NH_MAX_CHAIN);
-    for (int k = 0; k < 2 && !bad; k++) {
-        ckpt_state *t = ckpt_enter(c, k ? "press" : "temp");
-        bad = !t || schedule_restore(k ? &e->press : &e->temp, t) != 0;
-        if (t)
-            ckpt_leave(t);
-    }
+              ckpt_get_doubles(c, "etap_dot", e->etap_dot, NH_MAX_CHAIN) ||
+              schedule_restore_from(&e->temp, c, "temp") || schedule_restore_from(&e->press, c, "press");
     if (bad || i[0] < BARO_ISO || i[0] > BARO_TRI || i[4] < 0 || i[4] > NH_MAX_CHAIN) {
         snprintf(why, whylen, "the barostat's state is incomplete");
         return -1;

@@ -32,13 +32,5 @@ void cmd_freeze(deck *dk)
 {
     int i = 1;
     const char *name = deck_word(dk, &i, "fix name");
-    int g = GROUP_ALL;
-    while (i < dk->nargs) {
-        const char *k = deck_word(dk, &i, "keyword");
-        if (!strcmp(k, "group"))
-            g = deck_group(dk, &i);
-        else
-            deck_fail(dk, "freeze: unknown keyword '%s' (expected group)", k);
-    }
-    deck_add_fix(dk, fix_new(&freeze_ops, name, g));
+    deck_add_fix(dk, fix_new(&freeze_ops, name, deck_trailing_group(dk, &i)));
 }

@@ -27,23 +27,17 @@ typedef struct langevin {
     double t_target;              /* K                                        */
 } langevin;
 
-static double target_at(const schedule *sc, const step_info *si)
-{
-    schedule_clock c = {si->step, si->start, si->nsteps};
-    return schedule_value(sc, &c);
-}
-
 static void begin_run(fix *f, md *s, const step_info *si)
 {
     langevin *d = f->data;
     schedule_begin_run(&d->temp, si->start);
-    d->t_target = target_at(&d->temp, si);
+    d->t_target = fix_target(&d->temp, si);
 }
 
 static void initial(fix *f, md *s, const step_info *si)
 {
     langevin *d = f->data;
-    d->t_target = target_at(&d->temp, si);
+    d->t_target = fix_target(&d->temp, si);
 }
 
 /* The O step over dt; the clock still reads the step it starts from. */
@@ -95,9 +89,7 @@ static void save(fix *f, ckpt_state *c)
     int64_t seed = (int64_t)d->seed;
     ckpt_put_doubles(c, "damp_reservoir_ttarget", v, 3);
     ckpt_put_i64(c, "seed", &seed, 1);
-    ckpt_state *t = ckpt_enter(c, "temp");
-    schedule_save(&d->temp, t);
-    ckpt_leave(t);
+    schedule_save_in(&d->temp, c, "temp");
 }
 
 static int restore(fix *f, ckpt_state *c, char *why, size_t whylen)
@@ -105,11 +97,8 @@ static int restore(fix *f, ckpt_state *c, char *why, size_t whylen)
     langevin *d = f->data;
     double v[3];
     int64_t seed;
-    int bad = ckpt_get_doubles(c, "damp_reservoir_ttarget", v, 3) || ckpt_get_i64(c, "seed", &seed, 1);
-    ckpt_state *t = bad ? NULL : ckpt_enter(c, "temp");
-    bad = bad || !t || schedule_restore(&d->temp, t) != 0;
-    if (t)
-        ckpt_leave(t);
+    int bad = ckpt_get_doubles(c, "damp_reservoir_ttarget", v, 3) || ckpt_get_i64(c, "seed", &seed, 1) ||
+              schedule_restore_from(&d->temp, c, "temp");
     if (bad) {
         snprintf(why, whylen, "the Langevin thermostat's state is incomplete");
         return -1;

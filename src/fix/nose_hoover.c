@@ -31,12 +31,6 @@ typedef struct nose_hoover {
     double dof;                   /* of the group, as of the run's start      */
 } nose_hoover;
 
-static double target_at(const schedule *sc, const step_info *si)
-{
-    schedule_clock c = {si->step, si->start, si->nsteps};
-    return schedule_value(sc, &c);
-}
-
 static double chain_mass(const nose_hoover *d, int k, double dof, double kt)
 {
     double tau2 = d->tdamp * d->tdamp;
@@ -69,14 +63,14 @@ static void begin_run(fix *f, md *s, const step_info *si)
 {
     nose_hoover *d = f->data;
     schedule_begin_run(&d->temp, si->start);
-    d->t_target = target_at(&d->temp, si);
+    d->t_target = fix_target(&d->temp, si);
     d->dof = md_group_dof(s, f->group);
 }
 
 static void initial(fix *f, md *s, const step_info *si)
 {
     nose_hoover *d = f->data;
-    d->t_target = target_at(&d->temp, si);
+    d->t_target = fix_target(&d->temp, si);
     half_step(f, s);
 }
 
@@ -117,9 +111,7 @@ static void save(fix *f, ckpt_state *c)
     ckpt_put_i64(c, "ensemble_nchain", i, 2);
     ckpt_put_doubles(c, "eta", d->eta, NH_MAX_CHAIN);
     ckpt_put_doubles(c, "eta_dot", d->eta_dot, NH_MAX_CHAIN);
-    ckpt_state *t = ckpt_enter(c, "temp");
-    schedule_save(&d->temp, t);
-    ckpt_leave(t);
+    schedule_save_in(&d->temp, c, "temp");
 }
 
 static int restore(fix *f, ckpt_state *c, char *why, size_t whylen)
@@ -128,11 +120,8 @@ static int restore(fix *f, ckpt_state *c, char *why, size_t whylen)
     double v[2];
     int64_t i[2];
     int bad = ckpt_get_doubles(c, "tdamp_ttarget", v, 2) || ckpt_get_i64(c, "ensemble_nchain", i, 2) ||
-              ckpt_get_doubles(c, "eta", d->eta, NH_MAX_CHAIN) || ckpt_get_doubles(c, "eta_dot", d->eta_dot, NH_MAX_CHAIN);
-    ckpt_state *t = bad ? NULL : ckpt_enter(c, "temp");
-    bad = bad || !t || schedule_restore(&d->temp, t) != 0 || i[1] < 1 || i[1] > NH_MAX_CHAIN;
-    if (t)
-        ckpt_leave(t);
+              ckpt_get_doubles(c, "eta", d->eta, NH_MAX_CHAIN) || ckpt_get_doubles(c, "eta_dot", d->eta_dot, NH_MAX_CHAIN) ||
+              schedule_restore_from(&d->temp, c, "temp") || i[1] < 1 || i[1] > NH_MAX_CHAIN;
     if (bad) {
         snprintf(why, whylen, "the Nose-Hoover thermostat's state is incomplete");
         return -1;

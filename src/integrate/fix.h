@@ -152,6 +152,13 @@ int fixes_set_target(fix_list *fx, const char *what, const schedule *sc);
 /* Does any entry use group g? */
 const fix *fixes_using_group(const fix_list *fx, int g);
 
+/* The value of target schedule sc at the step a hook is about. */
+static inline double fix_target(const schedule *sc, const step_info *si)
+{
+    schedule_clock c = {si->step, si->start, si->nsteps};
+    return schedule_value(sc, &c);
+}
+
 /* Driving the list (verlet.c). */
 void fixes_call(fix_list *fx, enum fix_hook_point p, md *s, const step_info *si);
 static inline int fixes_have(const fix_list *fx, enum fix_hook_point p) { return (fx->present >> p) & 1; }

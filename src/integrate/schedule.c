@@ -216,6 +216,21 @@ int schedule_restore(schedule *sc, ckpt_state *c)
     return 0;
 }
 
+void schedule_save_in(const schedule *sc, ckpt_state *c, const char *name)
+{
+    ckpt_state *sub = ckpt_enter(c, name);
+    schedule_save(sc, sub);
+    ckpt_leave(sub);
+}
+
+int schedule_restore_from(schedule *sc, ckpt_state *c, const char *name)
+{
+    ckpt_state *sub = ckpt_enter(c, name);
+    int bad = !sub || schedule_restore(sc, sub) != 0;
+    ckpt_leave(sub);
+    return bad ? -1 : 0;
+}
+
 /* ---- named schedules --------------------------------------------------------- */
 
 void schedules_init(schedule_table *t) { memset(t, 0, sizeof *t); }
@@ -252,11 +267,8 @@ schedule *schedules_define(schedule_table *t, const schedule *sc)
 static void save_named(void *ctx, ckpt_state *c)
 {
     schedule_table *t = ctx;
-    for (int k = 0; k < t->n; k++) {
-        ckpt_state *sub = ckpt_enter(c, t->s[k]->name);
-        schedule_save(t->s[k], sub);
-        ckpt_leave(sub);
-    }
+    for (int k = 0; k < t->n; k++)
+        schedule_save_in(t->s[k], c, t->s[k]->name);
 }
 
 /* The replayed deck has defined the same schedules; take their anchors. */

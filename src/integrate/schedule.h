@@ -82,9 +82,12 @@ double schedule_segment_end(const schedule *sc, int k);
 /* One line describing it ("ramp 300 -> 900 over 60000 steps, then ..."). */
 void schedule_describe(const schedule *sc, char *out, int len);
 
-/* Checkpoint: the whole schedule (definition and anchor). */
+/* Checkpoint: the whole schedule (definition and anchor), in c itself or
+ * in its sub-group `name` (a fix's target). Restore returns 0 or -1. */
 void schedule_save(const schedule *sc, ckpt_state *c);
 int schedule_restore(schedule *sc, ckpt_state *c);
+void schedule_save_in(const schedule *sc, ckpt_state *c, const char *name);
+int schedule_restore_from(schedule *sc, ckpt_state *c, const char *name);
 
 /* The study's named schedules (the `schedule` command), which fixes take
  * as targets by name. */

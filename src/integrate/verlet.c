@@ -103,6 +103,7 @@ int run_dynamics(md *s, fix_list *fx, int64_t nsteps, const run_resume *r)
     int want = fixes_wants(fx, s, s->step, &si);
     a->want_peratom = (want & FIX_WANTS_PERATOM) != 0;
     md_setup(s, want != 0);
+    fixes_call(fx, FIX_HOOK_REBUILT, s, &si); /* set-up rebuilt the lists (and dynamic groups) */
     fixes_call(fx, FIX_HOOK_POST_FORCE, s, &si);
     s->bath_energy = fixes_energy(fx, s);
     /* Set-up is not part of the loop time or the build count, as in LAMMPS. */

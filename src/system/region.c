@@ -124,9 +124,9 @@ static int check_bounds(const char *nm, const char *what, const char *lon, const
     return 0;
 }
 
-int region_init(const region_table *t, region *r, char *err, int errlen)
+/* The name: terminated within its array, not empty. */
+static int check_name(const region *r, char nm[REGION_NAME_LEN + 1], char *err, int errlen)
 {
-    char nm[REGION_NAME_LEN + 1];
     name_of(r, nm);
     if (err && errlen > 0)
         err[0] = '\0';
@@ -134,6 +134,14 @@ int region_init(const region_table *t, region *r, char *err, int errlen)
         return fail(err, errlen, "region %s...: name longer than %d characters", nm, REGION_NAME_LEN - 1);
     if (r->name[0] == '\0')
         return fail(err, errlen, "region: empty region name");
+    return 0;
+}
+
+int region_init(const region_table *t, region *r, char *err, int errlen)
+{
+    char nm[REGION_NAME_LEN + 1];
+    if (check_name(r, nm, err, errlen))
+        return -1;
     if ((int)r->style < REGION_BLOCK || (int)r->style > REGION_INTERSECT)
         return fail(err, errlen, "region %s: unknown style %d", nm, (int)r->style);
     const char *st = style_name(r->style);
@@ -263,13 +271,8 @@ int region_find(const region_table *t, const char *name)
 int region_add(region_table *t, const region *r, char *err, int errlen)
 {
     char nm[REGION_NAME_LEN + 1];
-    name_of(r, nm);
-    if (err && errlen > 0)
-        err[0] = '\0';
-    if (memchr(r->name, '\0', REGION_NAME_LEN) == NULL)
-        return fail(err, errlen, "region %s...: name longer than %d characters", nm, REGION_NAME_LEN - 1);
-    if (r->name[0] == '\0')
-        return fail(err, errlen, "region: empty region name");
+    if (check_name(r, nm, err, errlen))
+        return -1;
     int composite = r->style == REGION_UNION || r->style == REGION_INTERSECT;
     if (composite)
         for (int i = 0; i < r->nop; i++)

@@ -213,35 +213,15 @@ double md_pressure(md *s, double p[6])
     return (p[0] + p[1] + p[2]) / 3.0;
 }
 
-double md_kinetic(const md *s, double ktensor[6])
+/* Sum m v_a v_b over owned atoms with a bit of `want` and none of `skip`,
+ * over ranks, in eV; returns the kinetic energy. One loop for the system's
+ * and a group's, so that `all` with nothing held gives the same bits. */
+static double kinetic(const md *s, uint64_t want, uint64_t skip, double ktensor[6])
 {
     const atoms *a = &s->atoms;
     double k[6] = {0}, out[6];
     for (int i = 0; i < a->nlocal; i++) {
-        double m = atoms_mass(a, i);
-        const double *v = a->v[i];
-        k[0] += m * v[0] * v[0];
-        k[1] += m * v[1] * v[1];
-        k[2] += m * v[2] * v[2];
-        k[3] += m * v[0] * v[1];
-        k[4] += m * v[0] * v[2];
-        k[5] += m * v[1] * v[2];
-    }
-    par_sum_doubles(k, out, 6);
-    for (int q = 0; q < 6; q++)
-        out[q] *= MG_MVV2E;
-    if (ktensor)
-        memcpy(ktensor, out, sizeof out);
-    return 0.5 * (out[0] + out[1] + out[2]);
-}
-
-double md_group_kinetic(const md *s, int g, double ktensor[6])
-{
-    const atoms *a = &s->atoms;
-    const uint64_t bit = group_bit(g), held = s->held;
-    double k[6] = {0}, out[6];
-    for (int i = 0; i < a->nlocal; i++) {
-        if (!(a->mask[i] & bit) || (a->mask[i] & held))
+        if (!(a->mask[i] & want) || (a->mask[i] & skip))
             continue;
         double m = atoms_mass(a, i);
         const double *v = a->v[i];
@@ -259,6 +239,10 @@ double md_group_kinetic(const md *s, int g, double ktensor[6])
         memcpy(ktensor, out, sizeof out);
     return 0.5 * (out[0] + out[1] + out[2]);
 }
+
+double md_kinetic(const md *s, double ktensor[6]) { return kinetic(s, group_bit(GROUP_ALL), 0, ktensor); }
+
+double md_group_kinetic(const md *s, int g, double ktensor[6]) { return kinetic(s, group_bit(g), s->held, ktensor); }
 
 int64_t md_group_mobile(const md *s, int g)
 {

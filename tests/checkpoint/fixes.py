@@ -115,4 +115,12 @@ for nranks, name, deck in ((1, "fixes", DECK), (3, "fixes", DECK), (1, "edits", 
                   f"{fin['step']})")
             check(np.array_equal(masks(os.path.join(again, "final.h5")), masks(os.path.join(straight, "final.h5"))),
                   f"{name} np{nranks} from {os.path.basename(mid)}: group masks bitwise")
+        # A new deck from the checkpoint starts with no groups: a group it
+        # defines (taking bit 1, the old deck's `mid`) holds only its atoms.
+        if name == "fixes":
+            new = os.path.join(wd, "new")
+            p = mt.run_mgmd(f"read_checkpoint {os.path.join(straight, 'final.h5')}\ngroup cu type 1\n", new,
+                            np_=nranks)
+            check("group cu: 320 atoms" in p.stdout, f"{name} np{nranks}: read_checkpoint leaves no old group bits "
+                  f"({[l for l in p.stdout.splitlines() if l.startswith('group cu')]})")
 check.finish()

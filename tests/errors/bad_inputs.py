@@ -124,6 +124,8 @@ CASES = [
     ("displace_atoms: lattice units", HEAD + "displace_atoms all move 1 0 0 units lattice\n", {}, r"in\.deck:3: displace_atoms: mgmd displaces in box units"),
     ("displace_atoms: through a fixed wall", "boundary p p f\n" + HEAD + "displace_atoms all move 0 0 100\n", {},
      r"left the box through a fixed \('f'\) boundary", 3),
+    ("delete_atoms with an h5md dump open", HEAD + "dump h every 10 file t.h5 format h5md\ngroup g type 1\ndelete_atoms group g\n", {},
+     r"in\.deck:5: delete_atoms: the h5md dump 'h' holds a fixed set of atoms"),
     ("replicate: zero copies", HEAD + "replicate 2 0 1\n", {}, r"in\.deck:3: replicate: number of copies along a dimension must be between 1 and"),
     ("replicate: too many atoms", HEAD + "replicate 1000 1000 1000\n", {}, r"in\.deck:3: replicate: 108000000000 atoms would need .* of memory on each of the 1 rank"),
     ("change_box: tilt of an orthogonal box", HEAD + "change_box all xy final 1\n", {}, r"in\.deck:3: change_box: a tilt needs a triclinic box"),

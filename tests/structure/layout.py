@@ -72,7 +72,7 @@ dups = sorted({n for n in names if names.count(n) > 1})
 check(len(names) > 40 and not dups, f"{len(names)} commands registered, duplicates: {dups}")
 defined = {}
 for f, t in files.items():
-    for n in re.findall(r"^void cmd_(\w+)\s*\(\s*deck \*dk\s*\)\s*$", t, re.M):
+    for n in re.findall(r"^void cmd_(\w+)\s*\(\s*deck \*dk\s*\)\s*(?:\{.*)?$", t, re.M):
         defined.setdefault(n, []).append(f)
 twice = {n: fs for n, fs in defined.items() if len(fs) > 1}
 check(not twice, f"each command defined once{': ' + str(twice) if twice else ''}")
