@@ -5,7 +5,8 @@
  *
  * The conversion constants are LAMMPS' metal values, so that temperatures,
  * pressures and trajectories agree with LAMMPS to round-off. Deck values may
- * carry a unit (`timestep 1 fs`); units_convert() turns them into metal. */
+ * carry a unit (`timestep 1 fs`); units_factor() gives the factor that
+ * turns them into metal. */
 #ifndef MGMD_UNITS_H
 #define MGMD_UNITS_H
 

@@ -15,8 +15,6 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "core/units.h"
-#include "parallel/parallel.h"
-#include "parallel/repro.h"
 
 #include <ctype.h>
 #include <math.h>
