@@ -28,7 +28,6 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct barostat {
@@ -395,10 +394,8 @@ static int restore(fix *f, ckpt_state *c, char *why, size_t whylen)
 static int counts_steps(const fix *f)
 {
     const barostat *d = f->data;
-    return (!d->temp.per_run && d->temp.anchor >= 0) || (!d->press.per_run && d->press.anchor >= 0);
+    return schedule_started(&d->temp) || schedule_started(&d->press);
 }
-
-static void destroy(fix *f, md *s) { free(f->data); }
 
 static const fix_ops barostat_ops = {
     .kind = "mtk",
@@ -414,7 +411,7 @@ static const fix_ops barostat_ops = {
     .counts_steps = counts_steps,
     .save = save,
     .restore = restore,
-    .destroy = destroy,
+    .destroy = fix_free_data,
 };
 
 fix *barostat_new(const ensemble_settings *es, const fix *old)

@@ -12,7 +12,6 @@
 #include "core/error.h"
 #include "deck/deck.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct force {
@@ -43,20 +42,18 @@ static void add(fix *f, md *s, const step_info *si)
                 a->f[i][q] += d->f[q];
 }
 
-static void destroy(fix *f, md *s) { free(f->data); }
-
 static const fix_ops setforce_ops = {
     .kind = "setforce",
     .order = FIX_ORDER_USER,
     .post_force = set,
-    .destroy = destroy,
+    .destroy = fix_free_data,
 };
 
 static const fix_ops addforce_ops = {
     .kind = "addforce",
     .order = FIX_ORDER_USER,
     .post_force = add,
-    .destroy = destroy,
+    .destroy = fix_free_data,
 };
 
 /* NAME FX FY FZ [group G] */

@@ -16,7 +16,6 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct langevin {
@@ -110,13 +109,7 @@ static int restore(fix *f, ckpt_state *c, char *why, size_t whylen)
     return 0;
 }
 
-static int counts_steps(const fix *f)
-{
-    const langevin *d = f->data;
-    return (!d->temp.per_run && d->temp.anchor >= 0);
-}
-
-static void destroy(fix *f, md *s) { free(f->data); }
+static int counts_steps(const fix *f) { return schedule_started(&((const langevin *)f->data)->temp); }
 
 static const fix_ops langevin_ops = {
     .kind = "langevin",
@@ -129,7 +122,7 @@ static const fix_ops langevin_ops = {
     .counts_steps = counts_steps,
     .save = save,
     .restore = restore,
-    .destroy = destroy,
+    .destroy = fix_free_data,
 };
 
 fix *langevin_new(const ensemble_settings *e, const fix *old)

@@ -18,7 +18,6 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct nose_hoover {
@@ -133,13 +132,7 @@ static int restore(fix *f, ckpt_state *c, char *why, size_t whylen)
     return 0;
 }
 
-static int counts_steps(const fix *f)
-{
-    const nose_hoover *d = f->data;
-    return (!d->temp.per_run && d->temp.anchor >= 0);
-}
-
-static void destroy(fix *f, md *s) { free(f->data); }
+static int counts_steps(const fix *f) { return schedule_started(&((const nose_hoover *)f->data)->temp); }
 
 static const fix_ops nose_hoover_ops = {
     .kind = "nvt",
@@ -153,7 +146,7 @@ static const fix_ops nose_hoover_ops = {
     .counts_steps = counts_steps,
     .save = save,
     .restore = restore,
-    .destroy = destroy,
+    .destroy = fix_free_data,
 };
 
 fix *nose_hoover_new(const ensemble_settings *e, const fix *old)

@@ -30,6 +30,8 @@ void fixes_destroy(fix_list *fx, md *s)
     memset(fx, 0, sizeof *fx);
 }
 
+void fix_free_data(fix *f, md *s) { free(f->data); }
+
 fix *fix_new(const fix_ops *ops, const char *name, int grp)
 {
     fix *f = mg_calloc(1, sizeof *f);

@@ -139,6 +139,8 @@ struct fix_list {
 void fixes_init(fix_list *fx);
 /* Destroy every entry and the named schedules. */
 void fixes_destroy(fix_list *fx, md *s);
+/* A destroy callback for a fix whose data is one heap block. */
+void fix_free_data(fix *f, md *s);
 /* A new entry (heap; data NULL): add it with fixes_add. */
 fix *fix_new(const fix_ops *ops, const char *name, int grp);
 /* Take ownership of f: replace the entry of that name (in its place) or

@@ -74,6 +74,9 @@ int schedule_append(schedule *sc, const schedule_segment *seg, char *err, int er
 double schedule_value(const schedule *sc, const schedule_clock *c);
 /* A run begins: anchor a schedule that has not started yet. */
 void schedule_begin_run(schedule *sc, int64_t run_start);
+/* Has it started counting steps from an absolute anchor (so a reset of
+ * the step counter would make it jump)? Per-run schedules have not. */
+static inline int schedule_started(const schedule *sc) { return !sc->per_run && sc->anchor >= 0; }
 /* Steps from its start to its end (repeats included), or -1 if a segment
  * lasts a run or for ever. */
 int64_t schedule_length(const schedule *sc);
