@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int observer_add_prop(observer *ob, md *s, const char *col, int width)
+int observer_add_prop(observer *ob, md *s, const char *col, int width, int integer)
 {
     char name[160];
     snprintf(name, sizeof name, "%s_%s", ob->name, col);
@@ -22,7 +22,9 @@ int observer_add_prop(observer *ob, md *s, const char *col, int width)
     if (atoms_find_prop(&s->atoms, name) >= 0)
         mg_fail_all("observer %s: a per-atom column '%s' exists already", ob->name, name);
     memcpy(ob->props[ob->nprops++], name, strlen(name) + 1); /* fits: checked above */
-    return atoms_add_prop(&s->atoms, name, width);
+    int k = atoms_add_prop(&s->atoms, name, width);
+    s->atoms.prop[k].integer = integer;
+    return k;
 }
 
 void observer_remove_props(observer *ob, md *s)

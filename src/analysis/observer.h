@@ -53,10 +53,11 @@ struct observer {
 };
 
 /* Register per-atom property "NAME_col" of `width` doubles on s's atoms
- * and remember it; returns the property index (look it up again with
+ * (`integer`: it holds whole numbers, which dumps declare and print as
+ * integers) and remember it; returns the property index (look it up again with
  * atoms_find_prop after other properties come and go). Fails collectively
  * if the name is too long or the table is full. */
-int observer_add_prop(observer *ob, md *s, const char *col, int width);
+int observer_add_prop(observer *ob, md *s, const char *col, int width, int integer);
 /* Remove every property the observer registered (for destroy()). */
 void observer_remove_props(observer *ob, md *s);
 /* Is ob due at `step` of a run spanning [start, end]? */

@@ -400,6 +400,19 @@ static int write_tables(rdf *p, const char *obname, md *s, const char *base, cha
             }
             rc = close_csv(f);
         }
+        /* The number-weighted total S(q) of a liquid or glass is positive;
+         * negative values are the ripple of cutting g(r) at rmax (largest
+         * at low q; below ~2 pi/rmax the box measures nothing) and noise. */
+        int jmin = -1;
+        for (int j = 0; j < nq; j++)
+            if (sq[0][j] < 0 && (jmin < 0 || sq[0][j] < sq[0][jmin]))
+                jmin = j;
+        if (!rc && jmin >= 0)
+            mg_warn("rdf %s: the total S(q) is negative (%.3g at q = %.3g 1/A): the ripple of cutting g(r) at rmax = "
+                    "%.3g A (its period 2 pi/rmax = %.3g 1/A; S(q) below that is not measured) and the noise of %.0f "
+                    "sample%s; 'window lorch' damps the ripple, a larger box or more samples (every N over a hold) "
+                    "shrink both (docs/analysis.md)", obname, sq[0][jmin], q[jmin], p->rmax, 2 * M_PI / p->rmax,
+                    p->acc[0], p->acc[0] == 1 ? "" : "s");
         for (c = 0; c < ncol; c++)
             free(sq[c]);
         free(sq);

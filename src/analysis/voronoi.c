@@ -648,6 +648,6 @@ observer *voronoi_create(md *s, const char *name, const voronoi_params *p, int e
         }
     }
     for (int k = 0; k < NCOL; k++)
-        observer_add_prop(ob, s, col_names[k], 1);
+        observer_add_prop(ob, s, col_names[k], 1, k != COL_VOL); /* counts and the surface flag */
     return ob;
 }

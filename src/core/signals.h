@@ -4,8 +4,9 @@
  *   SIGUSR1  checkpoint at the next neighbour-list rebuild (at most 100
  *            steps later), so the continued run is bitwise the one that
  *            never stopped, then exit with MG_EXIT_RESUBMIT
- *   SIGTERM  checkpoint at the next step (SIGKILL follows soon), then exit
- *            with MG_EXIT_RESUBMIT
+ *   SIGTERM  the same, but waiting at most 5 s of wall time for the
+ *            rebuild (SIGKILL follows soon), then forcing one (the
+ *            continuation then agrees to round-off); exit MG_EXIT_RESUBMIT
  *
  * The handlers only set a flag; the run loop turns the flags of all ranks
  * into one decision with a reduction (docs/checkpoints.md). */

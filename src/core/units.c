@@ -76,3 +76,20 @@ int units_is_any(const char *word, enum quantity *which)
         }
     return 0;
 }
+
+size_t units_match(const char *text, enum quantity *which, double *factor)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        size_t n = strlen(table[i].name);
+        if (n <= best || strncmp(text, table[i].name, n) != 0)
+            continue;
+        char c = text[n];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')
+            continue;
+        best = n;
+        *which = table[i].q;
+        *factor = table[i].factor;
+    }
+    return best;
+}

@@ -44,5 +44,9 @@ int units_factor(enum quantity q, const char *unit, double *factor);
 /* Is `word` a unit of any quantity (used to tell a wrong unit from a keyword)? */
 int units_is_any(const char *word, enum quantity *which);
 const char *units_quantity_name(enum quantity q);
+/* The longest unit name that text starts with (followed by a character
+ * that cannot continue a name): its length, quantity and factor to metal;
+ * 0 if none. */
+size_t units_match(const char *text, enum quantity *which, double *factor);
 
 #endif

@@ -70,25 +70,12 @@ void cmd_timestep(deck *dk)
     dk->s->dt = dt;
 }
 
-void cmd_variable(deck *dk)
+/* clear: start a new system in the same deck (LAMMPS' clear): a loop whose
+ * passes each read the same glass. */
+void cmd_clear(deck *dk)
 {
-    int i = 1;
-    const char *name = deck_word(dk, &i, "variable name");
-    if (i < dk->nargs && strcmp(dk->args[i], "=") == 0)
-        i++;
-    const char *value = deck_word(dk, &i, "value");
-    deck_done(dk, i);
-    if (deck_set_var(dk, name, value, 0) != 0)
-        deck_fail(dk, "variable: bad name '%s' (letters, digits, _) or too many variables", name);
-}
-
-void cmd_print(deck *dk)
-{
-    if (par_rank() == 0) {
-        for (int i = 1; i < dk->nargs; i++)
-            printf("%s%s", dk->args[i], i + 1 < dk->nargs ? " " : "\n");
-        fflush(stdout);
-    }
+    deck_done(dk, 1);
+    deck_clear(dk);
 }
 
 void cmd_echo(deck *dk)
@@ -279,12 +266,18 @@ void cmd_sort(deck *dk)
     deck_done(dk, i);
 }
 
+static int thermo_option(const char *w)
+{
+    return !strcmp(w, "every") || !strcmp(w, "file") || !strcmp(w, "groups") || !strcmp(w, "columns");
+}
+
 void cmd_thermo(deck *dk)
 {
     int i = 1;
     thermo *t = &dk->out->thermo;
     const char *path = NULL;
-    int ngroups = -1, groups[THERMO_MAX_GROUPS];
+    int ngroups = -1, groups[THERMO_MAX_GROUPS], ncolumns = -1;
+    thermo_column columns[THERMO_MAX_COLUMNS];
     while (i < dk->nargs) {
         const char *k = deck_word(dk, &i, "keyword");
         if (!strcmp(k, "every")) {
@@ -293,14 +286,43 @@ void cmd_thermo(deck *dk)
             path = deck_word(dk, &i, "CSV file name");
         } else if (!strcmp(k, "groups")) {
             ngroups = 0;
-            while (i < dk->nargs && strcmp(dk->args[i], "every") && strcmp(dk->args[i], "file")) {
+            while (i < dk->nargs && !thermo_option(dk->args[i])) {
                 if (ngroups == THERMO_MAX_GROUPS)
                     deck_fail(dk, "thermo: at most %d groups have columns", THERMO_MAX_GROUPS);
                 groups[ngroups++] = deck_group(dk, &i);
             }
+        } else if (!strcmp(k, "columns")) {
+            ncolumns = 0;
+            while (i < dk->nargs && !thermo_option(dk->args[i])) {
+                if (ncolumns == THERMO_MAX_COLUMNS)
+                    deck_fail(dk, "thermo: at most %d columns", THERMO_MAX_COLUMNS);
+                char err[1024];
+                if (thermo_parse_column(dk->args[i], dk->s, &columns[ncolumns], err, sizeof err) != 0)
+                    deck_fail(dk, "thermo: %s", err);
+                if (columns[ncolumns].kind == TC_VARIABLE) {
+                    const deck_var *v = deck_find_var(dk, columns[ncolumns].var);
+                    if (!v)
+                        deck_fail(dk, "thermo: column %s: no variable named '%s' (define it first with 'variable "
+                                  "%s equal FORMULA')", dk->args[i], columns[ncolumns].var, columns[ncolumns].var);
+                    if (v->kind != VAR_EQUAL)
+                        deck_fail(dk, "thermo: column %s: '%s' is not an equal-style variable (a column is "
+                                  "evaluated at each line)", dk->args[i], columns[ncolumns].var);
+                }
+                ncolumns++;
+                i++;
+            }
+            if (!ncolumns)
+                deck_fail(dk, "thermo: 'columns' needs at least one column (such as step temp pe pxy)");
         } else {
-            deck_fail(dk, "thermo: unknown keyword '%s' (expected every, file, groups)", k);
+            deck_fail(dk, "thermo: unknown keyword '%s' (expected every, file, groups, columns)", k);
         }
+    }
+    if (ncolumns >= 0) {
+        if (t->csv && !path)
+            deck_fail(dk, "thermo: give 'columns' in the same command as 'file' (the CSV header names the columns)");
+        t->ncolumns = ncolumns;
+        memcpy(t->columns, columns, (size_t)ncolumns * sizeof columns[0]);
+        t->header_printed = 0;
     }
     if (ngroups >= 0) {
         if (t->csv && !path)

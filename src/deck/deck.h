@@ -1,9 +1,12 @@
 /* The input deck: one command a line, `#` comments, `&` at the end of a line
- * continues it, "double quotes" group words, ${name} substitutes a variable.
+ * continues it, "double" or 'single' quotes group words; ${NAME}, $X and
+ * $(FORMULA) substitute (variables.c). The language around the commands:
+ * for ... end loops, if/elif/else/end blocks and LAMMPS' one-line if,
+ * include FILE (docs/deck-reference.md, "The deck language").
  *
- * Rank 0 reads the file and broadcasts its text; every rank then parses and
- * executes the same commands in step, so a bad line is found by all ranks at
- * once and reported collectively ("deck.in:12: what was wrong, what was
+ * Rank 0 reads each file and broadcasts its text; every rank then parses and
+ * executes the same statements in step, so a bad line is found by all ranks
+ * at once and reported collectively ("deck.in:12: what was wrong, what was
  * expected") without any rank waiting on another. */
 #ifndef MGMD_DECK_H
 #define MGMD_DECK_H
@@ -20,15 +23,49 @@
 #define DECK_MAX_ARGS 128
 #define DECK_MAX_VARS 256
 
+enum var_kind { VAR_STRING, VAR_EQUAL, VAR_INDEX, VAR_LOOP, VAR_FORMAT };
+
 typedef struct deck_var {
     char name[64];
-    char value[1024];
+    enum var_kind kind;
+    char value[1024];          /* text; formula; words; "lo hi"; format    */
+    int pos, count;            /* index, loop: the current value, how many */
+    int64_t lo;                /* loop: the first integer                  */
+    int pad;                   /* loop: zero-padded to this width          */
+    char target[64];           /* format: the equal variable it prints     */
     int from_command_line;     /* command-line values win over the deck    */
 } deck_var;
 
-typedef struct deck {
+#define DECK_MAX_PRINT_FILES 64
+#define DECK_MAX_FRAMES 64
+/* A file `print` writes, and its length after the last write (so a restart
+ * cuts it back to what it held at the checkpoint). */
+typedef struct deck_print_record {
     char path[1024];
-    char dir[1024];            /* the deck's folder, for relative paths     */
+    int64_t bytes;
+} deck_print_record;
+
+/* A statement of a deck file: a command line (continuations joined) and,
+ * for block lines, where the block's next branch and end are. */
+typedef struct deck_stmt {
+    int line;                  /* its first line in the file               */
+    char *raw;                 /* as written, comment stripped             */
+    int match;                 /* for/if/elif/else: the next branch or end */
+    int end;                   /* ... and the end of the block             */
+} deck_stmt;
+
+typedef struct deck_src {
+    char path[1024], dir[1024];
+    int n;
+    deck_stmt *st;
+} deck_src;
+
+typedef struct deck {
+    char path[1024];           /* the file of the current statement        */
+    char dir[1024];            /* its folder, for relative paths           */
+    char main_path[1024];      /* the deck given to mgmd                   */
+    char main_dir[1024];
+    int include_depth;
     char *text;                /* whole file                               */
     int line;                  /* line of the current command              */
     char cmdline[4096];        /* current command as written               */
@@ -38,6 +75,12 @@ typedef struct deck {
     char argbuf[4096];
     int nvars;
     deck_var vars[DECK_MAX_VARS];
+    int nprint;
+    deck_print_record prints[DECK_MAX_PRINT_FILES];
+    /* The open loops and includes, outermost first ("for T (deck.in:12):
+     * pass 2 of 3, T = 400 K"): where a checkpoint was taken. */
+    int nframes;
+    char frames[DECK_MAX_FRAMES][320];
     int echo;
     /* The study the deck drives. */
     md *s;
@@ -55,9 +98,34 @@ typedef struct deck {
  * sections are registered in restore order. */
 void deck_init(deck *dk, md *s, outputs *out, fix_list *fixes);
 void deck_free(deck *dk);
+/* `clear`: the system, its fixes, groups, regions, schedules and outputs
+ * go (files closed); variables, print files, checkpoint settings and the
+ * deck's position stay. The section table keeps pointing at the same
+ * (re-initialised) structures. */
+void deck_clear(deck *dk);
 /* Set a variable (command line first, so the deck's own definition of the
  * same name is ignored). Returns 0 or -1 if the table is full or name bad. */
 int deck_set_var(deck *dk, const char *name, const char *value, int from_command_line);
+/* Variables (variables.c). */
+deck_var *deck_find_var(deck *dk, const char *name);
+/* A loop's variable takes its next value (a command-line -var of that name
+ * yields to it). */
+void deck_set_loop_var(deck *dk, const char *name, const char *value);
+/* Substitute ${NAME}, $X and $(FORMULA) of src into dk->expanded. */
+void deck_substitute(deck *dk, const char *src);
+/* Evaluate a formula now (collective). Returns 0, or -1 with a message
+ * naming the column. */
+int deck_eval(deck *dk, const char *text, double *v, char *err, size_t errlen);
+/* An equal variable's value now (collective; fails naming it). */
+double deck_var_value(deck *dk, const char *name);
+/* Append (or, not append, replace) a line to a print file (rank 0). */
+void deck_print_file(deck *dk, const char *path, int append, const char *line);
+/* The checkpoint section "prints": each print file's length. */
+ckpt_section deck_prints_section(deck *dk);
+
+/* The open loops and includes, one an indented line ("" at the top level). */
+void deck_where(const deck *dk, char *out, size_t len);
+
 /* Read and run a whole deck (collective). */
 void deck_run_file(deck *dk, const char *path);
 /* Run deck text (the same on every rank); path and dir for messages and

@@ -3,6 +3,7 @@
  * naming the mgmd equivalent and the "Coming from LAMMPS" section of
  * docs/deck-reference.md. Pure text; called by the dispatcher (deck.c)
  * before every command. */
+#include "core/units.h"
 #include "deck/deck.h"
 
 #include <ctype.h>
@@ -18,9 +19,17 @@ static const struct {
 } renamed[] = {
     {"pair_style", "the potential is one command: 'potential eam/fs FILE El1 El2 ...' (also eam, eam/alloy)"},
     {"pair_coeff", "the potential is one command: 'potential eam/fs FILE El1 El2 ...' (also eam, eam/alloy)"},
-    {"thermo_style", "thermo columns are fixed (step time temp pe ke etotal press pxx..pyz vol density econserve "
-                     "enthalpy, with units in the CSV header); add group columns with 'thermo groups G1 G2'"},
-    {"thermo_modify", "thermo is set by 'thermo every N file PATH [groups G ...]'"},
+    {"thermo_style", "the columns are part of thermo: 'thermo every N [file PATH] columns step temp pe pxy v_NAME "
+                     "temp_G ...' (thermo keywords, equal variables v_NAME, group quantities count_G temp_G ke_G "
+                     "pe_G; NAME[UNIT] converts, e.g. pxy[GPa]); the default set is step time temp pe ke etotal "
+                     "press pxx..pyz vol density econserve enthalpy"},
+    {"thermo_modify", "thermo is set by 'thermo every N [file PATH] [groups G ...] [columns C ...]'; formats are "
+                      "fixed (%.17g in the CSV)"},
+    {"label", "mgmd's decks loop with 'for NAME in VALUES ... end' (or 'for NAME from A to B [step C] ... end') "
+              "and branch with 'if FORMULA then ... elif ... else ... end', which cover what label/jump do"},
+    {"jump", "mgmd's decks loop with 'for NAME in VALUES ... end' (or 'for NAME from A to B [step C] ... end') "
+             "and branch with 'if FORMULA then ... elif ... else ... end'; 'include FILE' runs another file (a "
+             "jump to a file and back)"},
     {"compute", "mgmd has no computes: per-atom energy and stress are dump columns (pe, sxx..syz), group "
                 "temperatures thermo columns ('thermo groups G'), structure analyses observers (voronoi, rdf)"},
     {"neigh_modify", "use 'neighbor skin D A every N delay N check yes|no'"},
@@ -92,6 +101,31 @@ const char *deck_lammps_habit(const deck *dk, char *out, int len)
                  "'velocity %s %s ...'), e.g. 'velocity create 300 K seed 4928 group %s'" SEE,
                  dk->args[2], a1, a1, dk->args[2], a1);
         return out;
+    }
+    /* LAMMPS' fix nvt/npt argument order: temp TSTART TSTOP TDAMP (and
+     * press PSTART PSTOP PDAMP), damping as a third number. */
+    if (!strcmp(c, "ensemble")) {
+        for (int k = 1; k + 3 < dk->nargs; k++) {
+            const char *kw = dk->args[k];
+            if (strcmp(kw, "temp") && strcmp(kw, "press"))
+                continue;
+            /* Three numbers in a row, each perhaps with its unit word. */
+            const char *num[3];
+            int n = 0;
+            for (int j = k + 1; j < dk->nargs && n < 3 && is_number(dk->args[j]); j++) {
+                num[n++] = dk->args[j];
+                enum quantity q;
+                if (j + 1 < dk->nargs && units_is_any(dk->args[j + 1], &q))
+                    j++;
+            }
+            if (n == 3) {
+                int t = kw[0] == 't';
+                snprintf(out, (size_t)len, "ensemble: mgmd names the damping time: '%s %s %s %s %s %s %s ps' "
+                         "(LAMMPS' '%s START STOP DAMP'); the units may be left out (K, bar, ps)" SEE, kw, num[0],
+                         t ? "K" : "bar", num[1], t ? "K" : "bar", t ? "tdamp" : "pdamp", num[2], kw);
+                return out;
+            }
+        }
     }
     if (!strcmp(c, "minimize") && is_number(a1)) {
         snprintf(out, (size_t)len, "minimize: mgmd names its tolerances: 'minimize cg etol %s ftol %s maxiter %s "

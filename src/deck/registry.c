@@ -12,13 +12,16 @@
 #include <string.h>
 
 #define MGMD_COMMANDS(X)                                                     \
+    /* the language's commands (deck/variables.c; for, if, include: deck.c) */ \
+    X(variable, CMD_SETTING)                                                 \
+    X(next, CMD_SETTING)                                                     \
+    X(print, CMD_ACTION)                                                     \
+    X(clear, CMD_SETTING)                                                    \
     /* system: units, box, creation, potential (deck/commands.c) */           \
     X(units, CMD_SETTING)                                                    \
     X(boundary, CMD_SETTING)                                                 \
     X(processors, CMD_SETTING)                                               \
     X(timestep, CMD_SETTING)                                                 \
-    X(variable, CMD_SETTING)                                                 \
-    X(print, CMD_ACTION)                                                     \
     X(echo, CMD_SETTING)                                                     \
     X(read_data, CMD_CREATE)                                                 \
     X(write_data, CMD_ACTION)                                                \

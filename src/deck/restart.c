@@ -24,6 +24,8 @@
 
 /* Steps a checkpoint may wait for a natural rebuild before one is forced. */
 #define CKPT_MAX_DEFER 100
+/* Wall seconds a SIGTERM waits for that rebuild. */
+#define CKPT_TERM_GRACE 5.0
 
 typedef struct restart_state {
     /* settings */
@@ -38,15 +40,22 @@ typedef struct restart_state {
     int64_t next_due;          /* step from which a periodic one is due    */
     int64_t due_since;         /* run step n when it fell due; -1 none     */
     int64_t stop_since;        /* run step n when a stop was agreed; -1    */
+    double stop_wall;          /* ... and this rank's clock then (s)       */
     char last_path[1100];
     /* position (the stage within the command: dk->pos) */
-    int64_t ncmd;              /* current command's index                  */
-    textbuf commands;          /* every command so far, one a line          */
+    int64_t ncmd;              /* current statement's index                */
+    textbuf commands;          /* every statement so far, substituted       */
+    textbuf sources;           /* ... and as written, "FILE:LINE: text"     */
+    textbuf decisions;         /* every if/elif decided: '0' or '1'         */
     /* replay of a checkpoint */
     ckpt_file *ck;
     ckpt_position target;
-    char *stored;              /* the checkpoint's command lines (copy)    */
-    int system_loaded;
+    char *stored;              /* the checkpoint's statements (copies)     */
+    char *stored_sources;
+    char *stored_decisions;
+    size_t decisions_used;     /* of stored_decisions, replayed so far      */
+    const char *stored_at;     /* the next statement of stored ...          */
+    const char *sources_at;    /* ... and of stored_sources                 */
 } restart_state;
 
 static fix *checkpoint_fix(deck *dk);
@@ -59,11 +68,21 @@ void restart_init(deck *dk)
     rs->wall_start = par_wtime();
     rs->ncmd = -1;
     dk->rs = rs;
-    rs->progress = progress_fix(60.0);
-    if (fixes_add(dk->fixes, dk->s, checkpoint_fix(dk)) != 0 || fixes_add(dk->fixes, dk->s, rs->progress) != 0)
-        mg_fail_all("internal: the fix list is full");
+    restart_readd_fixes(dk, 60.0);
     signals_install();
 }
+
+/* `clear` empties the fix list; the checkpoint and progress entries come
+ * back (with the progress interval the deck set). */
+void restart_readd_fixes(deck *dk, double progress_interval)
+{
+    restart_state *rs = dk->rs;
+    rs->progress = progress_fix(progress_interval);
+    if (fixes_add(dk->fixes, dk->s, checkpoint_fix(dk)) != 0 || fixes_add(dk->fixes, dk->s, rs->progress) != 0)
+        mg_fail_all("internal: the fix list is full");
+}
+
+double restart_progress_interval(const deck *dk) { return progress_every(dk->rs->progress); }
 
 void restart_free(deck *dk)
 {
@@ -72,7 +91,11 @@ void restart_free(deck *dk)
         return;
     ckpt_close(rs->ck);
     free(rs->stored);
+    free(rs->stored_sources);
+    free(rs->stored_decisions);
     tb_free(&rs->commands);
+    tb_free(&rs->sources);
+    tb_free(&rs->decisions);
     free(rs);
     dk->rs = NULL;
 }
@@ -85,7 +108,7 @@ static void default_prefix(deck *dk)
     if (rs->prefix[0])
         return;
     char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s", dk->path[0] ? dk->path : "mgmd");
+    snprintf(tmp, sizeof tmp, "%s", dk->main_path[0] ? dk->main_path : "mgmd");
     snprintf(rs->prefix, sizeof rs->prefix, "%s.ckpt", basename(tmp));
 }
 
@@ -131,10 +154,15 @@ static void write_at(deck *dk, const char *explicit_path, ckpt_position pos)
     memset(&m, 0, sizeof m);
     m.pos = pos;
     m.seq = rs->seq;
-    m.deck_path = dk->path;
-    m.deck_dir = dk->dir;
+    m.deck_path = dk->main_path;
+    m.deck_dir = dk->main_dir;
     m.deck_text = dk->text ? dk->text : "";
     m.commands = rs->commands.s ? rs->commands.s : "";
+    m.sources = rs->sources.s ? rs->sources.s : "";
+    m.decisions = rs->decisions.s ? rs->decisions.s : "";
+    char where[4096];
+    deck_where(dk, where, sizeof where);
+    m.where = where;
     m.cmdline_vars = cmdline_vars(dk);
     double t0 = par_wtime();
     ckpt_write(path, s, &dk->sections, &m);
@@ -191,18 +219,26 @@ static void checkpoint_at(deck *dk, md *s, const step_info *si, int64_t n, int r
 {
     restart_state *rs = dk->rs;
     int level = agreed_stop(rs);
-    if (level && rs->stop_since < 0)
+    if (level && rs->stop_since < 0) {
         rs->stop_since = n;
+        rs->stop_wall = par_wtime();
+    }
     if (rs->every > 0 && s->step >= rs->next_due && rs->due_since < 0)
         rs->due_since = n;
     int want = level || rs->due_since >= 0;
     if (!want)
         return;
     /* Only right after a rebuild is the state one a restart reproduces
-     * exactly; wait for one a little, then make one. SIGTERM waits not. */
+     * exactly; wait for one a little (at most CKPT_MAX_DEFER steps), then
+     * make one. SIGTERM (SIGKILL follows, after 30 s by Slurm's default)
+     * waits at most CKPT_TERM_GRACE seconds of wall time besides. */
     int64_t waited = n - (level ? rs->stop_since : rs->due_since);
-    if (!rebuilt && level != SIG_NOW && waited < CKPT_MAX_DEFER)
-        return;
+    if (!rebuilt && waited < CKPT_MAX_DEFER) {
+        if (level != SIG_NOW)
+            return;
+        if (!par_max_int(par_wtime() - rs->stop_wall > CKPT_TERM_GRACE))
+            return;
+    }
     if (!rebuilt) {
         fixes_reneighbor(dk->fixes, s, si);
         fixes_force(dk->fixes, s, FIX_WANTS_ENERGY, si);
@@ -247,10 +283,24 @@ static fix *checkpoint_fix(deck *dk)
 
 /* ---- replay -------------------------------------------------------------- */
 
-/* Line k (0-based) of the checkpoint's command record, or NULL. */
-static const char *stored_line(const restart_state *rs, int64_t k, size_t *len)
+/* The next line of a record read in order (NULL at its end): the replay
+ * reads the statements one after another, so a long loop costs linear
+ * time, not quadratic. */
+static const char *take_line(const char **cursor, size_t *len)
 {
-    const char *p = rs->stored;
+    const char *p = *cursor;
+    if (!p || !*p)
+        return NULL;
+    const char *e = strchr(p, '\n');
+    *len = e ? (size_t)(e - p) : strlen(p);
+    *cursor = e ? e + 1 : p + *len;
+    return p;
+}
+
+/* Line k (0-based) of a record (one entry a line), or NULL. */
+static const char *record_line(const char *rec, int64_t k, size_t *len)
+{
+    const char *p = rec;
     for (int64_t i = 0; p && *p && i < k; i++) {
         p = strchr(p, '\n');
         p = p ? p + 1 : NULL;
@@ -262,34 +312,53 @@ static const char *stored_line(const restart_state *rs, int64_t k, size_t *len)
     return p;
 }
 
-int restart_before_command(deck *dk, const deck_command *c)
+/* The text of a source record line after its "FILE:LINE: ". */
+static const char *source_text(const char *line, size_t len, size_t *tlen)
+{
+    const char *colon = memchr(line, ':', len);
+    if (colon)
+        colon = memchr(colon + 1, ':', len - (size_t)(colon + 1 - line));
+    const char *t = colon && (size_t)(colon + 2 - line) <= len ? colon + 2 : line;
+    *tlen = len - (size_t)(t - line);
+    return t;
+}
+
+/* Where the checkpoint was taken, for messages: "at FILE:LINE (TEXT)" or
+ * "after FILE:LINE (TEXT)" from the record of statements. */
+static void target_place(const restart_state *rs, char *out, size_t outlen)
+{
+    size_t len = 0;
+    int64_t k = rs->target.command;
+    const char *at = record_line(rs->stored_sources, k, &len);
+    const char *how = "at";
+    if (!at && k > 0) {
+        at = record_line(rs->stored_sources, k - 1, &len);
+        how = "after";
+    }
+    if (!at) {
+        snprintf(out, outlen, "at line %d", rs->target.line);
+        return;
+    }
+    size_t tl;
+    const char *t = source_text(at, len, &tl);
+    size_t pl = (size_t)(t - at) >= 2 ? (size_t)(t - at) - 2 : 0;
+    while (tl && t[tl - 1] == ' ')
+        tl--;
+    snprintf(out, outlen, "%s %.*s (%.*s)", how, (int)pl, at, (int)(tl < 120 ? tl : 120), t);
+}
+
+/* The checkpoint's command: the whole state, then carry on. */
+static void load_state_here(deck *dk)
 {
     restart_state *rs = dk->rs;
-    if (c->fn == cmd_restart)
-        return 1; /* not part of the position */
-    rs->ncmd++;
-    run_next_command(&dk->pos);
-    tb_printf(&rs->commands, "%s\n", dk->expanded);
-    if (!rs->ck)
-        return 1;
-    /* Replaying: the commands up to the checkpoint must be those it ran. */
-    size_t len = 0;
-    const char *was = stored_line(rs, rs->ncmd, &len);
-    if (was && (len != strlen(dk->expanded) || strncmp(was, dk->expanded, len) != 0))
-        deck_fail(dk, "restart: this command differs from the one the checkpoint's run executed here ('%.*s'); "
-                  "the deck must be the same up to line %d, where the checkpoint was taken",
-                  (int)len, was, rs->target.line);
-    if (rs->ncmd < rs->target.command) {
-        dk->replaying = 1;
-        if (c->kind == CMD_SETTING)
-            return 1;
-        if (c->kind == CMD_CREATE && !rs->system_loaded) {
-            ckpt_load_system(rs->ck, dk->s);
-            rs->system_loaded = 1;
-        }
-        return 0;
-    }
-    /* The checkpoint's command: the whole state, then carry on. */
+    char where[4096];
+    deck_where(dk, where, sizeof where);
+    const ckpt_meta *m = ckpt_meta_of(rs->ck);
+    if (strcmp(where, m->where) != 0)
+        deck_fail(dk, "restart: the deck reached statement %lld in another place than the run that wrote the "
+                  "checkpoint (then:\n%s  now:\n%s)", (long long)rs->target.command + 1,
+                  m->where[0] ? m->where : "    the top level of the deck\n", where[0] ? where : "    the top level of "
+                  "the deck\n");
     dk->replaying = 0;
     double t0 = par_wtime();
     ckpt_load_state(rs->ck, dk->s, &dk->sections);
@@ -297,6 +366,8 @@ int restart_before_command(deck *dk, const deck_command *c)
     if (par_rank() == 0) {
         printf("restart: state of step %lld (%.6g ps) loaded from %s in %.3g s\n", (long long)dk->s->step,
                dk->s->time, rs->last_path, took);
+        if (where[0])
+            printf("restart: resuming inside\n%s", where);
         fflush(stdout);
     }
     run_position *p = &dk->pos;
@@ -305,12 +376,89 @@ int restart_before_command(deck *dk, const deck_command *c)
     p->resume_done = rs->target.done;
     p->resume_steps = rs->target.run_steps;
     p->resume_t0 = rs->target.run_t0;
-    rs->seq = ckpt_meta_of(rs->ck)->seq;
+    rs->seq = m->seq;
     if (rs->every > 0)
         rs->next_due = (dk->s->step / rs->every + 1) * rs->every;
     ckpt_close(rs->ck);
     rs->ck = NULL;
+}
+
+/* A statement's words: `restart` is not part of the position (a deck run
+ * with and without -restart counts alike). */
+static int counted(const char *raw)
+{
+    while (*raw == ' ' || *raw == '\t')
+        raw++;
+    return !(strncmp(raw, "restart", 7) == 0 && (raw[7] == '\0' || raw[7] == ' ' || raw[7] == '\t'));
+}
+
+void restart_statement(deck *dk, const char *raw)
+{
+    restart_state *rs = dk->rs;
+    if (!counted(raw)) {
+        deck_substitute(dk, raw);
+        return;
+    }
+    rs->ncmd++;
+    run_next_command(&dk->pos);
+    size_t len = 0, slen = 0;
+    const char *was = take_line(&rs->stored_at, &len);
+    const char *src = was ? take_line(&rs->sources_at, &slen) : NULL;
+    if (rs->ck && src) {
+        /* Replaying: the statements up to the checkpoint must be those it ran. */
+        size_t tl;
+        const char *t = source_text(src, slen, &tl);
+        if (tl != strlen(raw) || strncmp(t, raw, tl) != 0) {
+            char place[400];
+            target_place(rs, place, sizeof place);
+            deck_fail(dk, "restart: this statement differs from the one the checkpoint's run executed here "
+                      "(%.*s); the deck and the files it includes must be the same up to where the checkpoint "
+                      "was taken, %s", (int)slen, src, place);
+        }
+    }
+    if (rs->ck && rs->ncmd == rs->target.command)
+        load_state_here(dk);
+    if (was && rs->ncmd <= rs->target.command) {
+        /* As it was substituted then: a formula of thermo quantities has
+         * no value before the state is loaded. */
+        snprintf(dk->expanded, sizeof dk->expanded, "%.*s", (int)len, was);
+    } else {
+        deck_substitute(dk, raw);
+    }
+    tb_printf(&rs->sources, "%s:%d: %s\n", dk->path, dk->line, raw);
+    tb_printf(&rs->commands, "%s\n", dk->expanded);
+}
+
+int restart_decision(deck *dk, int *value)
+{
+    restart_state *rs = dk->rs;
+    const char *d = rs->stored_decisions;
+    if (!d || rs->decisions_used >= strlen(d))
+        return 0;
+    *value = d[rs->decisions_used++] == '1';
+    tb_printf(&rs->decisions, "%c", *value ? '1' : '0');
     return 1;
+}
+
+void restart_record_decision(deck *dk, int value)
+{
+    tb_printf(&dk->rs->decisions, "%c", value ? '1' : '0');
+}
+
+int restart_before_command(deck *dk, const deck_command *c)
+{
+    restart_state *rs = dk->rs;
+    if (!rs->ck || c->fn == cmd_restart)
+        return 1;
+    /* Before the checkpoint's statement (which loaded the state). */
+    dk->replaying = 1;
+    if (c->kind == CMD_SETTING)
+        return 1;
+    /* The checkpoint's atoms stand in for the created system (again after
+     * each `clear`: a loop whose passes each read a glass). */
+    if (c->kind == CMD_CREATE && !dk->s->have_box)
+        ckpt_load_system(rs->ck, dk->s);
+    return 0;
 }
 
 void restart_after_command(deck *dk)
@@ -343,9 +491,12 @@ void restart_end_of_deck(deck *dk)
         rs->ck = NULL;
         return;
     }
-    if (rs->ck)
-        mg_fail_all("restart: the deck ended before command %lld (line %d), where the checkpoint was taken: "
-                    "is this the deck that wrote it?", (long long)rs->target.command + 1, rs->target.line);
+    if (rs->ck) {
+        char place[400];
+        target_place(rs, place, sizeof place);
+        mg_fail_all("restart: the deck ended before statement %lld, where the checkpoint was taken (%s): is "
+                    "this the deck that wrote it?", (long long)rs->target.command + 1, place);
+    }
 }
 
 /* ---- finding a checkpoint -------------------------------------------------- */
@@ -479,6 +630,18 @@ int restart_from(deck *dk, const char *prefix, int optional)
     const ckpt_meta *m = ckpt_meta_of(f);
     rs->target = m->pos;
     rs->stored = strdup(m->commands);
+    rs->stored_sources = strdup(m->sources);
+    rs->stored_decisions = strdup(m->decisions);
+    /* A `restart` statement in the deck may follow statements (and
+     * decisions) that ran already: the replay continues after them. */
+    rs->decisions_used = rs->decisions.s ? strlen(rs->decisions.s) : 0;
+    rs->stored_at = rs->stored;
+    rs->sources_at = rs->stored_sources;
+    for (int64_t k = 0; k <= rs->ncmd; k++) {
+        size_t len;
+        take_line(&rs->stored_at, &len);
+        take_line(&rs->sources_at, &len);
+    }
     /* -var values of the run that wrote it, unless given again now. */
     const char *p = m->cmdline_vars;
     while (p && *p) {
@@ -501,8 +664,9 @@ int restart_from(deck *dk, const char *prefix, int optional)
         printf("restart: the checkpoint was written on %d rank%s, this run has %d: results agree to round-off, "
                "not bitwise\n", m->nranks, m->nranks > 1 ? "s" : "", par_size());
     if (par_rank() == 0) {
-        printf("restart: from %s (checkpoint %lld), resuming at line %d of %s\n", rs->last_path, (long long)m->seq,
-               m->pos.line, m->deck_path);
+        char place[400];
+        target_place(rs, place, sizeof place);
+        printf("restart: from %s (checkpoint %lld), resuming %s\n", rs->last_path, (long long)m->seq, place);
         fflush(stdout);
     }
     return 1;

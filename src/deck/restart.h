@@ -1,12 +1,17 @@
 /* Checkpoints and restarts, from the deck's side (docs/checkpoints.md).
  *
- * The deck's position is (command, stage, step): the index of the command
- * in execution order, how many runs that command had finished (a `cycle` is
- * several), and how many steps of the current run were done. A restart
- * replays the deck from the top: settings run again, actions already done
- * are skipped, the first command that created the system loads it from the
- * checkpoint, and at the checkpoint's command the whole state is loaded and
- * the command resumes at its stage and step.
+ * The deck's position is (statement, stage, step): the index of the
+ * statement in execution order (every command and every for/if/else/end/
+ * include line executed, loops unrolled), how many runs that command had
+ * finished (a `cycle` is several), and how many steps of the current run
+ * were done. A restart replays the deck from the top: settings run again,
+ * actions already done are skipped, each statement takes the substitution
+ * and each condition the decision recorded by the run that wrote the
+ * checkpoint (so loops take the same passes and includes the same files),
+ * the first command that created the system loads it from the checkpoint,
+ * and at the checkpoint's statement, after checking that the open loops and
+ * includes are the recorded ones, the whole state is loaded and the command
+ * resumes at its stage and step.
  *
  * Checkpoints within runs are made by an entry of the fix list (after the
  * outputs at the end of a step). Periodic checkpoints are written at the
@@ -24,13 +29,26 @@
 
 void restart_init(deck *dk);
 void restart_free(deck *dk);
+/* Around `clear` (deck_clear): the progress interval before, and the
+ * checkpoint and progress entries added to the emptied fix list after. */
+double restart_progress_interval(const deck *dk);
+void restart_readd_fixes(deck *dk, double progress_interval);
 /* -restart on the command line, or the `restart` command: find the newest
  * valid checkpoint of PREFIX (or the file itself) and arrange the replay.
  * Returns 1 if one was found; 0 if none exists and `optional`. */
 int restart_from(deck *dk, const char *prefix, int optional);
 /* The stored deck of the pending restart (for -restart without a deck). */
 const char *restart_deck_text(const deck *dk, const char **path, const char **dir);
-/* Around every deck command: returns 1 to execute it, 0 to skip it. */
+/* Every statement of the deck (commands and the language's lines), before
+ * it runs: counts it, checks it against the checkpoint's record while a
+ * restart replays, loads the state at the checkpoint's statement, and fills
+ * dk->expanded (substituted now, or as recorded while replaying). */
+void restart_statement(deck *dk, const char *raw);
+/* An if/elif condition while replaying: 1 and the recorded decision, or 0
+ * (decide it now, then record it). */
+int restart_decision(deck *dk, int *value);
+void restart_record_decision(deck *dk, int value);
+/* Around every registered command: returns 1 to execute it, 0 to skip it. */
 int restart_before_command(deck *dk, const deck_command *c);
 void restart_after_command(deck *dk);
 /* At the end of the deck. */

@@ -81,7 +81,8 @@ static double rate(deck *dk, int *i, schedule *sc)
     if (!isfinite(r) || r == 0)
         deck_fail(dk, "schedule: the rate must be a non-zero number");
     if (*i >= dk->nargs || strstr(seg_kw, dk->args[*i]))
-        return fabs(r); /* per ps, in metal units */
+        deck_fail(dk, "schedule: the rate needs its unit, VALUE-UNIT/TIME: %g K/ps, %g K/s, %g GPa/ns, %g 1/ps "
+                  "(a bare number is ambiguous: quench rates are quoted in K/s, mgmd's time unit is ps)", r, r, r, r);
     char u[64];
     snprintf(u, sizeof u, "%s", dk->args[(*i)++]);
     char *slash = strrchr(u, '/');

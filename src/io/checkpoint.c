@@ -439,6 +439,9 @@ static void write_file(const char *path, md *s, const ckpt_sections *sec, const 
     attr_dbl(dg, "run_t0", m->pos.run_t0);
     text_write(dg, "text", m->deck_text, xfer);
     text_write(dg, "commands", m->commands, xfer);
+    text_write(dg, "sources", m->sources, xfer);
+    text_write(dg, "decisions", m->decisions, xfer);
+    text_write(dg, "where", m->where, xfer);
     text_write(dg, "cmdline_vars", m->cmdline_vars, xfer);
     H5Gclose(dg);
 
@@ -495,6 +498,9 @@ static void meta_free(ckpt_meta *m)
     free(m->deck_dir);
     free(m->deck_text);
     free(m->commands);
+    free(m->sources);
+    free(m->decisions);
+    free(m->where);
     free(m->cmdline_vars);
     memset(m, 0, sizeof *m);
 }
@@ -686,8 +692,12 @@ ckpt_file *ckpt_open(const char *path, char *why, size_t whylen)
         m->deck_dir = attr_get_str(dg, "dir");
         m->deck_text = text_read(dg, "text");
         m->commands = text_read(dg, "commands");
+        m->sources = text_read(dg, "sources");
+        m->decisions = text_read(dg, "decisions");
+        m->where = text_read(dg, "where");
         m->cmdline_vars = text_read(dg, "cmdline_vars");
-        bad |= !m->deck_path || !m->deck_dir || !m->deck_text || !m->commands || !m->cmdline_vars;
+        bad |= !m->deck_path || !m->deck_dir || !m->deck_text || !m->commands || !m->sources ||
+               !m->decisions || !m->where || !m->cmdline_vars;
     }
     m->pos.line = (int)line;
     m->pos.stage = (int)stage;

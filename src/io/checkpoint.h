@@ -24,7 +24,7 @@
 #include "system/system.h"
 
 #define CKPT_FORMAT "mgmd checkpoint"
-#define CKPT_VERSION 2
+#define CKPT_VERSION 3
 
 /* Where in the deck the checkpoint was taken (deck/restart.c). */
 typedef struct ckpt_position {
@@ -42,8 +42,12 @@ typedef struct ckpt_meta {
     char *deck_path;         /* the deck as given                             */
     char *deck_dir;          /* its folder, for relative paths                */
     char *deck_text;         /* the whole deck file                           */
-    char *commands;          /* each executed command after ${} substitution, */
+    char *commands;          /* each executed statement after substitution,   */
                              /* one a line, up to and including pos.command   */
+    char *sources;           /* ... each as written: "FILE:LINE: text"        */
+    char *decisions;         /* every if/elif decided so far: '0'/'1' each    */
+    char *where;             /* the open loops and includes at pos.command,   */
+                             /* one a line (checked when a restart gets there) */
     char *cmdline_vars;      /* "NAME=VALUE" lines given with -var            */
     int nranks;              /* ranks that wrote it                           */
 } ckpt_meta;

@@ -221,10 +221,11 @@ static void format_atoms(const dump *d, const md *s, textbuf *t)
             case C_MASK: tb_printf(t, "%llu", (unsigned long long)a->mask[i]); break;
             case DUMP_PROP: {
                 const atom_prop *p = &a->prop[pidx[k]];
-                /* Integer-valued columns (Voronoi indices) print as such. */
+                /* Integer columns (Voronoi indices, counts, flags) print
+                 * as integers, declared I in the XYZ header. */
                 val = p->data[(size_t)i * (size_t)p->width];
-                if (val == nearbyint(val) && fabs(val) < 1e15)
-                    tb_printf(t, "%lld", (long long)val);
+                if (p->integer || (val == nearbyint(val) && fabs(val) < 1e15))
+                    tb_printf(t, "%lld", (long long)nearbyint(val));
                 else
                     tb_printf(t, "%.*g", d->precision, val);
                 break;
@@ -259,10 +260,16 @@ static void xyz_header(const dump *d, const md *s, FILE *f, int64_t natoms)
                "Properties=species:S:1:pos:R:3",
             b->hi[0] - b->lo[0], b->xy, b->hi[1] - b->lo[1], b->xz, b->yz, b->hi[2] - b->lo[2], b->lo[0], b->lo[1],
             b->lo[2]);
-    for (int k = 0; k < d->ncol; k++)
-        if (!xyz_skipped(d->col[k]))
-            fprintf(f, ":%s:%c:1", d->col[k] == DUMP_PROP ? d->prop[k] : names[d->col[k]],
-                    xyz_integer(d->col[k]) ? 'I' : 'R');
+    for (int k = 0; k < d->ncol; k++) {
+        if (xyz_skipped(d->col[k]))
+            continue;
+        int integer = xyz_integer(d->col[k]);
+        if (d->col[k] == DUMP_PROP) {
+            int p = atoms_find_prop(&s->atoms, d->prop[k]);
+            integer = p >= 0 && s->atoms.prop[p].integer;
+        }
+        fprintf(f, ":%s:%c:1", d->col[k] == DUMP_PROP ? d->prop[k] : names[d->col[k]], integer ? 'I' : 'R');
+    }
     fprintf(f, " pbc=\"%c %c %c\" Step=%lld Time=%.17g units=\"metal: Angstrom ps eV\"\n",
             b->periodic[0] ? 'T' : 'F', b->periodic[1] ? 'T' : 'F', b->periodic[2] ? 'T' : 'F', (long long)s->step,
             s->time);

@@ -48,7 +48,7 @@ int outputs_due(const outputs *o, int64_t step, int64_t start, int64_t end, int 
 {
     int due = thermo_due(&o->thermo, step, start, end);
     /* Group columns sum per-atom energies. */
-    *peratom = due && o->thermo.ngroups > 0;
+    *peratom = due && thermo_needs_peratom(&o->thermo);
     for (int k = 0; k < o->ndump; k++)
         if (dump_due(&o->dumps[k], step)) {
             due = 1;

@@ -61,3 +61,4 @@ fix *progress_fix(double every)
 }
 
 void progress_set_every(fix *f, double every) { ((progress *)f->data)->every = every; }
+double progress_every(const fix *f) { return ((const progress *)f->data)->every; }

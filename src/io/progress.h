@@ -13,5 +13,6 @@
 fix *progress_fix(double every);
 /* Seconds of wall time between lines (0: none). */
 void progress_set_every(fix *f, double every);
+double progress_every(const fix *f);
 
 #endif

@@ -21,6 +21,8 @@
 typedef struct atom_prop {
     char name[32];
     int width;          /* doubles per atom                                 */
+    int integer;        /* whole numbers only (counts, flags): dumps print  */
+                        /* them as integers and declare them so             */
     double *data;       /* [nmax*width]                                     */
 } atom_prop;
 

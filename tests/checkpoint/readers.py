@@ -10,7 +10,10 @@ dump (lammps-dump-text) and the extended XYZ file (positions, cell,
 velocities, pbc). Each reader's last frame must match the checkpoint's
 positions by id: exactly through h5py (binary doubles), to 1e-5 A through
 MDAnalysis (it keeps float32: 6e-8 relative of ~20 A), to 1e-9 A for the
-dump and XYZ written with 17 significant digits; box edges to 1e-9 A."""
+dump and XYZ written with 17 significant digits; box edges to 1e-9 A.
+Then the README's table of readers: ASE reads an XYZ file's Voronoi
+counts as integers, drops a dump's extra columns, and reads a data file's
+elements only with Z_of_type."""
 import os
 import tempfile
 import warnings
@@ -92,4 +95,31 @@ write_data final.data
               and a.pbc.all() and a.info.get("Step") == 200 and list(a.get_chemical_symbols()[:1])[0] in ("Cu", "Zr"),
               f"{tag}: ASE reads traj.xyz: 3 frames, cell, pbc, Step, species; positions {dxx:.1e} A, "
               f"velocities {dv:.1e} A/ps")
+
+# What the README's reader table says: ASE keeps integer columns of an XYZ
+# file as integers (declared :I: in its header), drops the extra columns of
+# a LAMMPS dump, and reads a data file's elements only through Z_of_type.
+with tempfile.TemporaryDirectory() as wd:
+    mt.run_mgmd(f"""units metal
+read_data {mt.DATA}/cuzr-liquid.data
+potential eam/fs CuZr_mm.eam.fs Cu Zr
+voronoi vor at_end yes file v
+dump x every 1 file v.xyz format xyz columns id pe vor_n5 vor_cn vor_vol
+dump d every 1 file v.dump columns id type element x y z pe vor_n5
+run 0
+write_data v.data
+""", wd)
+    import ase.io
+    a = ase.io.read(os.path.join(wd, "v.xyz"))
+    kinds = {k: a.arrays[k].dtype.kind for k in ("id", "vor_n5", "vor_cn", "pe", "vor_vol")}
+    check(kinds == {"id": "i", "vor_n5": "i", "vor_cn": "i", "pe": "f", "vor_vol": "f"},
+          f"ASE reads the XYZ file's Voronoi counts as integers, energies and volumes as reals: {kinds}")
+    b = ase.io.read(os.path.join(wd, "v.dump"), format="lammps-dump-text")
+    check("pe" not in b.arrays and set(b.get_chemical_symbols()) == {"Cu", "Zr"},
+          f"ASE's dump reader keeps the elements and drops pe/vor_n5 (as the README says): {sorted(b.arrays)}")
+    plain = ase.io.read(os.path.join(wd, "v.data"), format="lammps-data", style="atomic")
+    mapped = ase.io.read(os.path.join(wd, "v.data"), format="lammps-data", style="atomic", Z_of_type={1: 29, 2: 40})
+    check(set(plain.get_chemical_symbols()) != {"Cu", "Zr"} and set(mapped.get_chemical_symbols()) == {"Cu", "Zr"},
+          f"ASE's data reader ignores the element comments ({sorted(set(plain.get_chemical_symbols()))}) and "
+          f"takes them with Z_of_type ({sorted(set(mapped.get_chemical_symbols()))})")
 check.finish()

@@ -2,7 +2,9 @@
 """tools/plot-thermo on the thermo CSVs of a short mgmd run: it writes a
 valid PNG (signature, IHDR first, > 10 kB: an empty figure is ~5 kB) next
 to the CSV or where -o says, overlays several files with chosen columns,
-and refuses a column the CSV lacks (exit 2, naming the columns it has)."""
+and refuses a column the CSV lacks (exit 2, naming the columns it has).
+A minimisation after a quench (rows at one time, later steps) is reported
+as its own stage at the quench's end time."""
 import os
 import subprocess
 import sys
@@ -42,5 +44,28 @@ run 50
     check("an unknown column exits 2", p.returncode == 2)
     check("  and names the columns that exist", "nosuch" in p.stderr and "temp" in p.stderr)
     check("  and writes no PNG", not os.path.exists(bad))
+
+    # A quench followed by a minimisation: the minimisation is its own stage.
+    mt.run_mgmd(f"""units metal
+timestep 1 fs
+read_data {mt.DATA}/cuzr-liquid.data
+potential eam/fs CuZr_mm.eam.fs Cu Zr
+thermo every 5 file q.csv
+ensemble nvt temp 1500 K tdamp 0.1 ps
+quench from 1500 K to 1000 K rate 1e15 K/s
+minimize cg etol 1e-8 ftol 1e-6 maxiter 200
+run 20
+""", wd)
+    qcsv = os.path.join(wd, "q.csv")
+    t = mt.read_thermo(qcsv)
+    same_time = int(((t["time"][1:] == t["time"][:-1]) & (t["step"][1:] > t["step"][:-1])).sum())
+    p = subprocess.run([TOOL, qcsv, "--columns", "pe,temp"], capture_output=True, text=True)
+    stage = [l for l in p.stdout.splitlines() if "minimisation at" in l]
+    check(f"quench + minimize + run: exits 0 and names one minimisation stage ({stage[:1]})",
+          p.returncode == 0 and len(stage) == 1 and same_time >= 1)
+    m0 = float(stage[0].split("minimisation at ")[1].split(" ps")[0]) if stage else -1
+    check(f"  at the quench's end time ({m0} ps; the run after it ends 0.020 ps later)",
+          stage and abs(m0 - (t["time"][-1] - 0.020)) < 1e-9)
+    check("  and the plot is a PNG of > 10 kB", is_png(os.path.join(wd, "q.png")))
 
 checks.finish()
