@@ -6,11 +6,13 @@
    names the checkpoint; `-restart` finishes the deck, whose thermo CSV is
    then byte for byte that of an uninterrupted run (the checkpoint waits for
    a neighbour-list rebuild, so nothing is perturbed).
-2. SIGTERM: a checkpoint at the next step, exit 75, and the restart finishes
-   (round-off only: the rebuild is forced).
+2. SIGTERM: a checkpoint at the next rebuild within 5 s (else a forced
+   one), exit 75, and the restart finishes with the same thermo rows
+   (language-restart checks SIGTERM restarts byte for byte).
 3. examples/slurm/mgmd-job.sh, run without Slurm (LAUNCH empty, SUBMIT a
    stand-in for sbatch that runs the script again), on a deck whose
-   `checkpoint walltime 2 s` stops every job after two seconds: the chain of
+   `checkpoint walltime` stops every job after a quarter of the time the
+   uninterrupted run took (so several jobs on any machine): the chain of
    jobs finishes the deck, and its thermo CSV is byte for byte that of one
    uninterrupted run."""
 import os
@@ -24,7 +26,9 @@ from ckcommon import RESUBMIT, Checker, checkpoints, deck, mt, read_bytes
 
 check = Checker()
 SRC = os.environ.get("MGMD_SOURCE", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-text = deck("nvt temp 1500 K tdamp 0.1 ps", 1500, 100000, extra="progress every 1 s")
+# The signals arrive at the first progress line, 0.2 s into the run: well
+# before its end (about 2 s on one fast core).
+text = deck("nvt temp 1500 K tdamp 0.1 ps", 1500, 100000, extra="progress every 0.2 s")
 
 
 def start(wd, nranks):
@@ -50,7 +54,11 @@ def wait_progress(p):
 
 with tempfile.TemporaryDirectory() as wd:
     straight = os.path.join(wd, "straight")
+    t0 = time.time()
     mt.run_mgmd(text, straight)
+    # The job chain's wall-time limit: a quarter of the whole run on this
+    # machine, so the chain has several jobs however fast it is.
+    job_walltime = max(0.2, (time.time() - t0) / 4)
     for sig, nranks in ((signal.SIGUSR1, None), (signal.SIGUSR1, 2), (signal.SIGTERM, None)):
         name = f"{signal.Signals(sig).name} np{nranks or 1}"
         run = os.path.join(wd, name.replace(" ", "-"))
@@ -75,7 +83,7 @@ with tempfile.TemporaryDirectory() as wd:
     chain = os.path.join(wd, "chain")
     os.makedirs(chain)
     job_deck = text.replace("checkpoint every 100000 file ck/run keep 20",
-                            "restart ck/run optional\ncheckpoint every 100000 file ck/run keep 3 walltime 2 s")
+                            f"restart ck/run optional\ncheckpoint every 100000 file ck/run keep 3 walltime {job_walltime:.2f} s")
     job_deck = "restart ck/run optional\n" + job_deck.replace("restart ck/run optional\n", "")
     with open(os.path.join(chain, "in.deck"), "w") as f:
         f.write(job_deck)
@@ -85,7 +93,7 @@ with tempfile.TemporaryDirectory() as wd:
                 'while [ "${1#-}" != "$1" ]; do shift; done\nexec bash "$@"\n')
     os.chmod(fake, os.stat(fake).st_mode | stat.S_IEXEC)
     env = dict(os.environ, DECK="in.deck", PREFIX="ck/run", MGMD=mt.mgmd_binary(), LAUNCH="", SUBMIT=fake,
-               MAX_JOBS="40", JOB_SCRIPT=os.path.join(SRC, "examples", "slurm", "mgmd-job.sh"))
+               MAX_JOBS="100", JOB_SCRIPT=os.path.join(SRC, "examples", "slurm", "mgmd-job.sh"))
     p = subprocess.run(["bash", env["JOB_SCRIPT"]], cwd=chain, env=env, capture_output=True, text=True, timeout=900)
     jobs = p.stdout.count("mgmd-job: job ")
     check(p.returncode == 0 and "the deck is finished" in p.stdout and jobs >= 2,
