@@ -8,6 +8,7 @@
 #include "analysis/shell.h"
 #include "core/error.h"
 #include "io/checkpoint.h"
+#include "io/claim.h"
 #include "parallel/parallel.h"
 
 #include <errno.h>
@@ -306,10 +307,19 @@ static void expand_prefix(const char *pattern, int64_t step, char *out, size_t l
     out[o] = '\0';
 }
 
+/* Why the last open_csv was refused (rank 0), for claim_verdict. */
+static char refusal[2600];
+static char owner_now[128];
+
+/* Claimed for the observer (held until its next write or its end), so a
+ * table never lands on a file another output writes (claim.h). */
 static FILE *open_csv(const char *base, const char *ext, char *path, size_t len)
 {
     snprintf(path, len, "%s.%s.csv", base, ext);
-    return fopen(path, "w");
+    FILE *f = claim_fopen(owner_now, path, "w", refusal, sizeof refusal);
+    if (f || errno != EBUSY)
+        refusal[0] = '\0';
+    return f;
 }
 
 static int close_csv(FILE *f)
@@ -465,12 +475,16 @@ static void rdf_write(observer *ob, md *s)
     char base[1100], path[1200] = "";
     expand_prefix(p->opt.file, s->step, base, sizeof base);
     int ok = 1, err = 0;
+    refusal[0] = '\0';
     if (par_rank() == 0) {
+        snprintf(owner_now, sizeof owner_now, "rdf %s", ob->name);
+        claim_release(owner_now, NULL); /* the last stage's tables */
         if (write_tables(p, ob->name, s, base, path, sizeof path) != 0) {
             ok = 0;
             err = errno;
         }
     }
+    claim_verdict(refusal);
     int st[2] = {ok, err};
     par_bcast_ints(st, 2, 0);
     par_bcast_bytes(path, sizeof path, 0);
@@ -537,6 +551,9 @@ static void rdf_destroy(observer *ob, md *s)
     rdf *p = ob->data;
     if (!p)
         return;
+    char owner[128];
+    snprintf(owner, sizeof owner, "rdf %s", ob->name);
+    claim_release(owner, NULL);
     shell_destroy(&p->sh);
     free(p->acc);
     free(p->count);

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/units.h"
 #include "io/checkpoint.h"
+#include "io/claim.h"
 #include "io/funnel.h"
 #include "parallel/parallel.h"
 
@@ -569,6 +570,9 @@ static void vor_destroy(observer *ob, md *s)
         fclose(v->fmotif);
     if (v->fsum)
         fclose(v->fsum);
+    char owner[128];
+    snprintf(owner, sizeof owner, "voronoi %s", ob->name);
+    claim_release(owner, NULL);
     shell_destroy(&v->sh);
     free(v->key);
     free(v);
@@ -595,6 +599,12 @@ static void vor_restore(observer *ob, struct ckpt_state *c)
     if (v->p.prefix[0]) {
         v->fmotif = text_resume(v->fmotif, v->path_motif, st[0], "voronoi table");
         v->fsum = text_resume(v->fsum, v->path_sum, st[1], "voronoi table");
+        /* Closing the old streams dropped their locks (claim.h). */
+        char owner[128], err[2600] = "";
+        snprintf(owner, sizeof owner, "voronoi %s", ob->name);
+        if (par_rank() == 0 && claim_relock(owner, v->fmotif, err, sizeof err) == 0)
+            claim_relock(owner, v->fsum, err, sizeof err);
+        claim_verdict(err);
     }
     v->header_done = (int)st[2];
 }
@@ -626,14 +636,23 @@ observer *voronoi_create(md *s, const char *name, const voronoi_params *p, int e
         snprintf(v->path_motif, sizeof v->path_motif, "%s_motifs.csv", p->prefix);
         snprintf(v->path_sum, sizeof v->path_sum, "%s_summary.csv", p->prefix);
         int ok = 1, code = 0;
+        char refusal[2600] = "";
         if (par_rank() == 0) {
+            /* Claimed and locked before they are truncated (claim.h). */
             const char *mode = append ? "a" : "w";
-            v->fmotif = fopen(v->path_motif, mode);
+            char owner[128];
+            snprintf(owner, sizeof owner, "voronoi %s", name);
+            v->fmotif = claim_fopen(owner, v->path_motif, mode, refusal, sizeof refusal);
             if (v->fmotif)
-                v->fsum = fopen(v->path_sum, mode);
+                v->fsum = claim_fopen(owner, v->path_sum, mode, refusal, sizeof refusal);
             ok = v->fmotif && v->fsum;
             code = errno;
+            if (ok || code != EBUSY)
+                refusal[0] = '\0';
+            else
+                claim_release(owner, NULL);
         }
+        claim_verdict(refusal);
         int which = v->fmotif != NULL;
         par_bcast_ints(&ok, 1, 0);
         par_bcast_ints(&code, 1, 0);

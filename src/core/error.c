@@ -5,8 +5,12 @@
  * which ends every rank. mg_check_all finds the lowest failing rank with a
  * min-reduction and broadcasts its message (cut to 1023 characters) before
  * failing collectively. Allocation failures take the one-rank route;
- * warnings print on rank 0 only. Communication: MPI_Finalize / MPI_Abort
- * (through parallel.h), and mg_check_all's reduction and broadcast. */
+ * warnings print on rank 0 only. A fail hook (set only by the fuzz
+ * harnesses, tests/fuzz/) is called with the exit code and the formatted
+ * message before anything is printed, so a harness can longjmp back and
+ * try its next input; unset, the routes are unchanged. Communication:
+ * MPI_Finalize and MPI_Abort, through parallel.h, and mg_check_all's
+ * reduction and broadcast. */
 #include "core/error.h"
 #include "parallel/parallel.h"
 
@@ -15,8 +19,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+static mg_fail_hook fail_hook;
+
+void mg_set_fail_hook(mg_fail_hook hook) { fail_hook = hook; }
+
+/* Hand the message to the hook, if one is set; it should not return (if it
+ * does, the default route follows). */
+static void call_hook(int code, const char *fmt, va_list ap)
+{
+    if (!fail_hook)
+        return;
+    char msg[4096];
+    va_list aq;
+    va_copy(aq, ap);
+    vsnprintf(msg, sizeof msg, fmt, aq);
+    va_end(aq);
+    fail_hook(code, msg);
+}
+
 static _Noreturn void fail_collective(int code, const char *fmt, va_list ap)
 {
+    call_hook(code, fmt, ap);
     if (par_rank() == 0) {
         fputs("ERROR: ", stderr);
         vfprintf(stderr, fmt, ap);
@@ -46,6 +69,7 @@ void mg_fail_one(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    call_hook(MG_EXIT_RUNTIME, fmt, ap);
     fprintf(stderr, "ERROR on rank %d: ", par_rank());
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);

@@ -42,6 +42,14 @@ void *mg_malloc(size_t n);
 void *mg_calloc(size_t n, size_t size);
 void *mg_realloc(void *p, size_t n);
 
+/* For fuzz harnesses only (tests/fuzz/): while a hook is set, every failure
+ * route (mg_fail_all, mg_fail_run, mg_fail_one, and so mg_check_all and the
+ * allocators) first calls hook(exit code, message) on the failing rank; the
+ * hook is expected to longjmp back to the harness. If it returns, the route
+ * goes on as usual (print, finalize or abort, exit). NULL removes it. */
+typedef void (*mg_fail_hook)(int code, const char *msg);
+void mg_set_fail_hook(mg_fail_hook hook);
+
 /* Warning printed once by rank 0. */
 void mg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

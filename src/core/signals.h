@@ -7,6 +7,11 @@
  *   SIGTERM  the same, but waiting at most 5 s of wall time for the
  *            rebuild (SIGKILL follows soon), then forcing one (the
  *            continuation then agrees to round-off); exit MG_EXIT_RESUBMIT
+ *   SIGUSR2  as SIGTERM (what examples/slurm/mgmd-job.sh passes to an
+ *            mpirun that would kill the ranks on SIGTERM itself)
+ *   SIGPIPE  ignored: output to a launcher that already quit is lost, the
+ *            checkpoint is still written (after SIGTERM, stdout and stderr
+ *            also turn non-blocking, for a launcher that stopped reading)
  *
  * The handlers only set a flag; the run loop turns the flags of all ranks
  * into one decision with a reduction (docs/checkpoints.md). */
@@ -16,7 +21,7 @@
 enum { SIG_NONE = 0, SIG_SOON = 1, SIG_NOW = 2 };
 
 void signals_install(void);
-/* This rank's pending request: SIG_NONE, SIG_SOON (USR1) or SIG_NOW (TERM). */
+/* This rank's pending request: SIG_NONE, SIG_SOON (USR1) or SIG_NOW (TERM, USR2). */
 int signals_pending(void);
 /* Name of the signal that was received, for the log. */
 const char *signals_name(void);

@@ -93,3 +93,28 @@ size_t units_match(const char *text, enum quantity *which, double *factor)
     }
     return best;
 }
+
+/* Ranges (metal units). Temperatures, masses and densities are positive
+ * quantities; the rest are signed (a tensile pressure, a displacement
+ * down, a rotation backwards). */
+static const double range[Q_NQUANTITY][2] = {
+    [Q_LENGTH] = {-1e7, 1e7},             /* 1 mm                         */
+    [Q_TIME] = {-1e9, 1e9},               /* 1 ms                         */
+    [Q_TEMPERATURE] = {0.0, 1e6},
+    [Q_PRESSURE] = {-1e8, 1e8},           /* 10 TPa                       */
+    [Q_ENERGY] = {-1e6, 1e6},
+    [Q_MASS] = {0.0, 1e4},
+    [Q_NUMBER_DENSITY] = {0.0, 10.0},
+    [Q_MASS_DENSITY] = {0.0, 100.0},
+    [Q_TEMPERATURE_RATE] = {-1e6, 1e6},   /* 1e18 K/s                     */
+    [Q_FORCE] = {-1e4, 1e4},
+    [Q_VELOCITY] = {-1e5, 1e5},           /* 1e7 m/s                      */
+    [Q_ANGLE] = {-1e6, 1e6},
+    [Q_ANGULAR_RATE] = {-1e6, 1e6},
+};
+
+void units_range(enum quantity q, double *lo, double *hi)
+{
+    *lo = range[q][0];
+    *hi = range[q][1];
+}

@@ -48,5 +48,11 @@ const char *units_quantity_name(enum quantity q);
  * that cannot continue a name): its length, quantity and factor to metal;
  * 0 if none. */
 size_t units_match(const char *text, enum quantity *which, double *factor);
+/* The physical range of a quantity in metal units, lo <= v <= hi: what any
+ * value a user gives must lie in (docs/errors.md has the table). Wide
+ * enough for every study mgmd is for, narrow enough that the arithmetic
+ * downstream (sums in fixed point, squares, products with the box) cannot
+ * overflow. */
+void units_range(enum quantity q, double *lo, double *hi);
 
 #endif

@@ -13,6 +13,7 @@
 #include "create/create.h"
 #include "core/elements.h"
 #include "core/error.h"
+#include "core/numbers.h"
 #include "core/rng.h"
 #include "core/units.h"
 
@@ -43,12 +44,19 @@ int composition_parse(const char *s, char (*element)[8], double *fraction, char 
         }
         double x = 1.0;
         if (isdigit((unsigned char)*p) || *p == '.') {
-            char *end;
-            x = strtod(p, &end);
+            const char *end;
+            if (num_real_prefix(p, &x, &end) != NUM_OK) {
+                snprintf(err, (size_t)errlen, "composition '%s': the amount of %s %s", s, sym,
+                         num_describe(NUM_NONFINITE));
+                return -1;
+            }
             p = end;
         }
-        if (!(x > 0.0)) {
-            snprintf(err, (size_t)errlen, "composition '%s': amount of %s must be positive", s, sym);
+        /* Parts (64) or fractions (0.64) alike; 1e6 bounds the sum so
+         * that no element's share underflows against another's. */
+        if (!(x > 0.0) || x > COMPOSITION_MAX_AMOUNT) {
+            snprintf(err, (size_t)errlen, "composition '%s': the amount of %s must be above 0 and at most %g, got %g",
+                     s, sym, COMPOSITION_MAX_AMOUNT, x);
             return -1;
         }
         for (int j = 0; j < n; j++)

@@ -13,8 +13,10 @@
 #include "system/system.h"
 
 #define BUILD_MAX_SPECIES 16
+#define COMPOSITION_MAX_AMOUNT 1e6
 
-/* "Cu64Zr36", "Pd40Cu30Ni10P20", "Cu64.5Zr35.5", "CuZr" (1:1). Returns the
+/* "Cu64Zr36", "Pd40Cu30Ni10P20", "Cu64.5Zr35.5", "CuZr" (1:1). Each amount
+ * a finite decimal number in (0, COMPOSITION_MAX_AMOUNT]. Returns the
  * number of species (fractions normalised to 1) or -1 with a message. */
 int composition_parse(const char *s, char (*element)[8], double *fraction, char *err, int errlen);
 

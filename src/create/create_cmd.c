@@ -12,6 +12,7 @@
  * atom id) and their sums reproducible (velocity.c). */
 #include "core/elements.h"
 #include "create/create.h"
+#include "core/memory.h"
 #include "deck/deck.h"
 #include "parallel/parallel.h"
 
@@ -30,18 +31,42 @@ static void set_types(md *s, int n, char (*names)[8])
     }
 }
 
+#define LATTICE_MIN 0.5
+#define LATTICE_MAX 100.0
+
 static void lattice_args(deck *dk, int *i, char *style, double *a, int cells[3], double *covera)
 {
     snprintf(style, 16, "%s", deck_word(dk, i, "lattice style (sc, bcc, fcc, hcp, diamond, b2, l12)"));
     *a = deck_quantity(dk, i, Q_LENGTH, "lattice constant", "cells");
-    if (!(*a > 0))
-        deck_fail(dk, "%s: lattice constant must be positive", dk->args[0]);
+    /* Metals' lattice constants are 2.5-7 A; anything outside this is a
+     * typo (nm for A) that would build an absurd system. */
+    if (!(*a >= LATTICE_MIN && *a <= LATTICE_MAX))
+        deck_fail(dk, "%s: the lattice constant must be between %g and %g A, got %g A", dk->args[0], LATTICE_MIN,
+                  LATTICE_MAX, *a);
     const char *k = deck_word(dk, i, "'cells'");
     if (strcmp(k, "cells") != 0)
         deck_fail(dk, "%s: expected 'cells NX NY NZ' after the lattice constant, got '%s'", dk->args[0], k);
     for (int d = 0; d < 3; d++)
         cells[d] = (int)deck_int(dk, i, "number of unit cells", 1, 100000);
     *covera = 0.0;
+}
+
+/* Before building: every rank holds `every_rank` bytes of set-up data
+ * (8 per site for the species keys; 32 more per atom for random
+ * positions) and keeps its share of the atoms. */
+static void check_build_memory(deck *dk, double every_rank, double natoms)
+{
+    char what[160];
+    snprintf(what, sizeof what, "building %.4g atoms on %d rank%s", natoms, par_size(), par_size() > 1 ? "s" : "");
+    deck_check_memory(dk, every_rank + MEM_BYTES_PER_ATOM * natoms / par_size(), what);
+}
+
+static double lattice_sites(const char *style, double covera, const int cells[3])
+{
+    double cell[3], basis[64][3];
+    int kind[64], nkinds;
+    int nb = lattice_basis(style, covera, cell, basis, kind, &nkinds);
+    return (nb > 0 ? nb : 1) * (double)cells[0] * cells[1] * cells[2];
 }
 
 static void report_built(deck *dk)
@@ -75,7 +100,7 @@ void cmd_create_lattice(deck *dk)
                 snprintf(names[nt++], 8, "%s", dk->args[i++]);
             }
         } else if (!strcmp(k, "covera")) {
-            covera = deck_real(dk, &i, "c/a ratio");
+            covera = deck_real_in(dk, &i, "c/a ratio", 0.5, 5.0);
         } else {
             deck_fail(dk, "create_lattice: unknown keyword '%s' (expected types, covera)", k);
         }
@@ -95,6 +120,8 @@ void cmd_create_lattice(deck *dk)
     }
     set_types(dk->s, nt, names);
     char err[512];
+    double sites = lattice_sites(style, covera, cells);
+    check_build_memory(dk, 8.0 * sites, sites);
     if (build_lattice(dk->s, style, a, covera, cells, type_of_kind, 0, NULL, 0, err, sizeof err) != 0)
         deck_fail(dk, "create_lattice: %s", err);
     report_built(dk);
@@ -124,7 +151,7 @@ void cmd_create_alloy(deck *dk)
                 seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
                 have_seed = 1;
             } else if (!strcmp(k, "covera")) {
-                covera = deck_real(dk, &i, "c/a ratio");
+                covera = deck_real_in(dk, &i, "c/a ratio", 0.5, 5.0);
             } else {
                 deck_fail(dk, "create_alloy: unknown keyword '%s' (expected seed, covera)", k);
             }
@@ -132,6 +159,8 @@ void cmd_create_alloy(deck *dk)
         if (!have_seed)
             deck_fail(dk, "create_alloy: missing 'seed N' (the random placement of species needs one)");
         set_types(dk->s, ns, names);
+        double sites = lattice_sites(style, covera, cells);
+        check_build_memory(dk, 8.0 * sites, sites);
         if (build_lattice(dk->s, style, a, covera, cells, NULL, ns, frac, seed, err, sizeof err) != 0)
             deck_fail(dk, "create_alloy: %s", err);
     } else if (!strcmp(mode, "atoms")) {
@@ -154,6 +183,11 @@ void cmd_create_alloy(deck *dk)
                     deck_fail(dk, "create_alloy: unknown density unit '%s' (expected %s, or %s)", u,
                               units_accepted(Q_NUMBER_DENSITY), units_accepted(Q_MASS_DENSITY));
                 }
+                double lo, hi;
+                units_range(Q_NUMBER_DENSITY, &lo, &hi);
+                if (!(rho > lo && rho <= hi))
+                    deck_fail(dk, "create_alloy: the density %s %s is %g atoms/A^3; it must be above 0 and at most "
+                              "%g (metals are near 0.06)", dk->args[i - 2], u, rho, hi);
             } else if (!strcmp(k, "seed")) {
                 seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
                 have_seed = 1;
@@ -170,6 +204,7 @@ void cmd_create_alloy(deck *dk)
         if (!have_seed)
             deck_fail(dk, "create_alloy: missing 'seed N'");
         set_types(dk->s, ns, names);
+        check_build_memory(dk, 40.0 * (double)n, (double)n);
         if (build_random(dk->s, n, rho, mindist, ns, frac, seed, err, sizeof err) != 0)
             deck_fail(dk, "create_alloy: %s", err);
     } else {

@@ -3,6 +3,7 @@
  * docs/deck-reference.md documents every command; keep the two in step. */
 #include "core/elements.h"
 #include "core/error.h"
+#include "core/memory.h"
 #include "deck/deck.h"
 #include "deck/restart.h"
 #include "io/data_file.h"
@@ -243,8 +244,9 @@ void cmd_neighbor(deck *dk)
         const char *k = deck_word(dk, &i, "keyword");
         if (!strcmp(k, "skin")) {
             nb->skin = deck_quantity(dk, &i, Q_LENGTH, "skin", kw);
-            if (!(nb->skin >= 0))
-                deck_fail(dk, "neighbor: skin must be >= 0");
+            /* Typical skins are 0.3-2 A; the list grows as (cutoff+skin)^3. */
+            if (!(nb->skin >= 0 && nb->skin <= NEIGHBOR_MAX_SKIN))
+                deck_fail(dk, "neighbor: skin must be between 0 and %g A, got %g A", NEIGHBOR_MAX_SKIN, nb->skin);
         } else if (!strcmp(k, "every")) {
             nb->every = (int)deck_int(dk, &i, "every", 1, 1000000);
         } else if (!strcmp(k, "delay")) {
@@ -256,6 +258,23 @@ void cmd_neighbor(deck *dk)
         }
     }
     dk->s->ready = 0;
+}
+
+/* memory limit N MB|GB|TB: the memory one rank may use (core/memory.h);
+ * requests estimated beyond it are refused before they allocate. */
+void cmd_memory(deck *dk)
+{
+    int i = 1;
+    const char *k = deck_word(dk, &i, "'limit'");
+    if (strcmp(k, "limit"))
+        deck_fail(dk, "memory: expected 'memory limit N MB|GB|TB' (per rank), got '%s'", k);
+    double v = deck_real_in(dk, &i, "memory limit", 0.0, 1e6);
+    const char *u = deck_word(dk, &i, "unit (MB, GB or TB)");
+    double f = !strcmp(u, "MB") ? 1e6 : !strcmp(u, "GB") ? 1e9 : !strcmp(u, "TB") ? 1e12 : 0.0;
+    if (f == 0.0)
+        deck_fail(dk, "memory limit: the unit must be MB, GB or TB (per rank), got '%s'", u);
+    deck_done(dk, i);
+    mem_set_limit(v * f);
 }
 
 /* sort yes|no: order each rank's atoms spatially at every rebuild. */

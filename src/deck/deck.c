@@ -10,6 +10,8 @@
 #include "deck/deck.h"
 #include "deck/restart.h"
 #include "core/error.h"
+#include "core/memory.h"
+#include "core/numbers.h"
 #include "parallel/parallel.h"
 
 #include <ctype.h>
@@ -149,7 +151,10 @@ static char *read_text(const char *path, char *err, size_t errlen)
         if (stat(path, &sb) != 0)
             snprintf(msg, sizeof msg, "cannot open %s: %s", path, strerror(errno));
         else if (!S_ISREG(sb.st_mode))
-            snprintf(msg, sizeof msg, "%s is not a file", path);
+            snprintf(msg, sizeof msg, "%s is not a regular file (%s)", path,
+                     S_ISDIR(sb.st_mode)    ? "a directory"
+                     : S_ISFIFO(sb.st_mode) ? "a FIFO: a restart reads the deck again, so it must be a file"
+                                            : "a device or socket");
         else if (!(f = fopen(path, "rb")))
             snprintf(msg, sizeof msg, "cannot open %s: %s", path, strerror(errno));
         else {
@@ -173,6 +178,25 @@ static char *read_text(const char *path, char *err, size_t errlen)
         text = mg_malloc((size_t)len + 1);
     par_bcast_bytes(text, (size_t)len, 0);
     text[len] = '\0';
+    /* A deck is text: a NUL byte would end it silently where it stands,
+     * and bytes that are not UTF-8 are a binary or a mangled file. */
+    int line = 1;
+    for (long k = 0; k < len; k++) {
+        unsigned char c = (unsigned char)text[k];
+        int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+        int ok = c != 0 && extra >= 0 && !(c == 0xC0 || c == 0xC1 || c > 0xF4);
+        for (int e = 1; ok && e <= extra; e++)
+            ok = k + e < len && ((unsigned char)text[k + e] & 0xC0) == 0x80;
+        if (!ok) {
+            snprintf(err, errlen, "%s:%d: %s (byte %ld); a deck must be UTF-8 text", path, line,
+                     c == 0 ? "holds a NUL byte" : "holds a byte sequence that is not UTF-8", k + 1);
+            free(text);
+            return NULL;
+        }
+        if (c == '\n')
+            line++;
+        k += extra;
+    }
     return text;
 }
 
@@ -538,6 +562,11 @@ static int exec_stmt(deck *dk, deck_src *f, int k)
         return next;
     }
     const char *w = dk->args[0];
+    /* Blocks are paired as written; a block word that a substitution made
+     * has no partner (and would restart the file from its top). */
+    if ((!strcmp(w, "for") || !strcmp(w, "else")) && st->end < 0)
+        deck_fail(dk, "%s: the words that shape blocks (for, if ... then, elif, else, end) must be written in the "
+                  "deck, not made by a substitution", w);
     if (!strcmp(w, "for")) {
         next = run_for(dk, f, k);
     } else if ((!strcmp(w, "if") || !strcmp(w, "elif")) && st->match >= 0) {
@@ -614,7 +643,7 @@ void deck_run_file(deck *dk, const char *path)
     char err[1300];
     char *text = read_text(path, err, sizeof err);
     if (!text)
-        mg_fail_all("cannot open deck: %s", err);
+        mg_fail_all("deck: %s", err);
     char tmp[1024];
     snprintf(tmp, sizeof tmp, "%s", path);
     deck_run_text(dk, path, dirname(tmp), text);
@@ -643,28 +672,52 @@ const char *deck_word(deck *dk, int *i, const char *what)
     return dk->args[(*i)++];
 }
 
+void deck_check_memory(deck *dk, double bytes_per_rank, const char *what)
+{
+    char err[600] = "";
+    int bad = mem_check(bytes_per_rank, par_size(), what, err, sizeof err) != 0;
+    if (!par_max_int(bad))
+        return;
+    /* Nodes may differ: the lowest failing rank's figures are quoted. */
+    int root = par_min_int(bad ? par_rank() : par_size());
+    par_bcast_bytes(err, sizeof err, root);
+    deck_fail(dk, "%s: %s", dk->args[0], err);
+}
+
 int64_t deck_int(deck *dk, int *i, const char *what, int64_t min, int64_t max)
 {
     const char *w = deck_word(dk, i, what);
-    char *end;
-    errno = 0;
-    long long v = strtoll(w, &end, 10);
-    if (*end || end == w || errno)
+    int64_t v = 0;
+    enum num_status st = num_int(w, &v);
+    if (st == NUM_SYNTAX) {
+        double x;
+        if (num_real(w, &x) == NUM_OK)
+            deck_fail(dk, "%s: %s must be an integer, got '%s' (expected %lld to %lld)", dk->args[0], what, w,
+                      (long long)min, (long long)max);
         deck_fail(dk, "%s: %s must be an integer, got '%s'", dk->args[0], what, w);
-    if (v < min || v > max)
-        deck_fail(dk, "%s: %s must be between %lld and %lld, got %lld", dk->args[0], what, (long long)min,
-                  (long long)max, v);
+    }
+    if (st != NUM_OK || v < min || v > max)
+        deck_fail(dk, "%s: %s must be between %lld and %lld, got %s", dk->args[0], what, (long long)min,
+                  (long long)max, w);
     return v;
 }
 
 double deck_real(deck *dk, int *i, const char *what)
 {
     const char *w = deck_word(dk, i, what);
-    char *end;
-    errno = 0;
-    double v = strtod(w, &end);
-    if (*end || end == w || errno)
-        deck_fail(dk, "%s: %s must be a number, got '%s'", dk->args[0], what, w);
+    double v = 0;
+    enum num_status st = num_real(w, &v);
+    if (st != NUM_OK)
+        deck_fail(dk, "%s: %s must be a %snumber, got '%s'%s", dk->args[0], what, st == NUM_NONFINITE ? "finite " : "",
+                  w, st == NUM_NONFINITE ? " (inf, nan and values beyond 1.8e308 are refused)" : "");
+    return v;
+}
+
+double deck_real_in(deck *dk, int *i, const char *what, double lo, double hi)
+{
+    double v = deck_real(dk, i, what);
+    if (!(v >= lo && v <= hi))
+        deck_fail(dk, "%s: %s must be between %g and %g, got %s", dk->args[0], what, lo, hi, dk->args[*i - 1]);
     return v;
 }
 
@@ -694,7 +747,32 @@ static void need_rate_unit(deck *dk, enum quantity q, const char *what, double v
                   "unit is K/ps; accepted: %s)", dk->args[0], what, v, v, units_accepted(q));
 }
 
+/* A value in metal units against the physical range of its quantity. */
+static double in_range(deck *dk, enum quantity q, const char *what, double metal, const char *given)
+{
+    double lo, hi;
+    units_range(q, &lo, &hi);
+    if (!(metal >= lo && metal <= hi))
+        deck_fail(dk, "%s: %s must be between %g and %g %s, got %s (the physical range of a %s; docs/errors.md "
+                  "lists them)", dk->args[0], what, lo, hi, units_base(q), given, units_quantity_name(q));
+    return metal;
+}
+
+static double quantity_value(deck *dk, int *i, enum quantity q, const char *what, const char *keywords);
+
 double deck_quantity(deck *dk, int *i, enum quantity q, const char *what, const char *keywords)
+{
+    int first = *i;
+    double v = quantity_value(dk, i, q, what, keywords);
+    char given[160];
+    if (*i - first == 2)
+        snprintf(given, sizeof given, "%s %s", dk->args[first], dk->args[first + 1]);
+    else
+        snprintf(given, sizeof given, "%s", dk->args[first]);
+    return in_range(dk, q, what, v, given);
+}
+
+static double quantity_value(deck *dk, int *i, enum quantity q, const char *what, const char *keywords)
 {
     double v = deck_real(dk, i, what);
     if (*i >= dk->nargs) {

@@ -136,12 +136,21 @@ void deck_run_text(deck *dk, const char *path, const char *dir, const char *text
 _Noreturn void deck_fail(const deck *dk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Argument helpers: each reads args[*i] (advancing *i) or fails with a
- * message naming the command, the argument and what was expected. */
+ * message naming the command, the argument and what was expected. Numbers
+ * go through core/numbers.h: decimal only, finite (inf, nan, hexadecimal
+ * and overflow refused), integers within [min, max]. */
 const char *deck_word(deck *dk, int *i, const char *what);
 int64_t deck_int(deck *dk, int *i, const char *what, int64_t min, int64_t max);
 double deck_real(deck *dk, int *i, const char *what);
+/* Refuse (collectively, with the deck line) a request that needs more
+ * than the memory available to a rank (core/memory.h); what: "864000
+ * atoms on 2 ranks". */
+void deck_check_memory(deck *dk, double bytes_per_rank, const char *what);
+/* A pure number within [lo, hi] (a ratio, a fraction, a factor). */
+double deck_real_in(deck *dk, int *i, const char *what, double lo, double hi);
 /* A number with an optional unit of quantity q after it (a bare number is in
- * metal units). A following word that is not one of `keywords` (a
+ * metal units), within the physical range of q (units_range) once in metal
+ * units. A following word that is not one of `keywords` (a
  * space-separated list, may be NULL) is taken as a unit and must be one;
  * with keywords "*" a following word that is no unit at all is left for the
  * caller (a group name, a dimension letter), one of another quantity is

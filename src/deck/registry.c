@@ -31,6 +31,7 @@
     X(mass, CMD_SETTING)                                                     \
     X(neighbor, CMD_SETTING)                                                 \
     X(sort, CMD_SETTING)                                                     \
+    X(memory, CMD_SETTING)                                                   \
     X(velocity, CMD_ACTION)                                                  \
     /* outputs (deck/commands.c) */                                          \
     X(thermo, CMD_SETTING)                                                   \

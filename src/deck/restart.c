@@ -1,5 +1,10 @@
 /* Checkpoints, restarts, scheduler signals and wall time (restart.h;
- * docs/checkpoints.md).
+ * docs/checkpoints.md). One job per study: the series' lock PREFIX.lock is
+ * taken at `restart`, `checkpoint` and the first periodic checkpoint
+ * (io/claim.h); a stop with a checkpoint leaves the note PREFIX.stopped for
+ * the job script, removed when the deck finishes. Communication: the
+ * stop flag's max-reduction per step, broadcasts of rank 0's file listing
+ * and verdicts, the checkpoint's collective I/O.
  *
  *   checkpoint every N [file PREFIX] [keep K] [walltime T]
  *   write_checkpoint [FILE]
@@ -9,6 +14,7 @@
 #include "core/error.h"
 #include "core/signals.h"
 #include "io/checkpoint.h"
+#include "io/claim.h"
 #include "io/funnel.h"
 #include "io/progress.h"
 #include "parallel/parallel.h"
@@ -112,17 +118,41 @@ static void default_prefix(deck *dk)
     snprintf(rs->prefix, sizeof rs->prefix, "%s.ckpt", basename(tmp));
 }
 
-/* mkdir -p of the folder part of path (rank 0). */
-static void make_parent(const char *path)
+/* One job per study: PREFIX.lock, held for the life of the process
+ * (io/claim.h). A second mgmd on the series is refused here, before it has
+ * written anything; it names the holder. A new holder also removes the
+ * last job's PREFIX.stopped (below): that note was for the job script that
+ * ran it. Collective (rank 0 locks, every rank learns the verdict). */
+static void lock_series(const char *prefix)
 {
-    char dir[1100];
-    snprintf(dir, sizeof dir, "%s", path);
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0777);
-            *p = '/';
-        }
+    char err[2600] = "";
+    if (par_rank() == 0 && claim_study(prefix, err, sizeof err) == 0) {
+        char note[1100];
+        snprintf(note, sizeof note, "%s.stopped", prefix);
+        unlink(note);
+    }
+    claim_verdict(err);
+}
+
+/* PREFIX.stopped (rank 0): the note a job script reads when the launcher's
+ * exit code cannot be trusted (mpirun reports 1 when a signal reached it,
+ * though every rank exited 75): "exit 75", the step, the checkpoint, the
+ * reason. Written to a temporary name and renamed, so it is whole or
+ * absent; removed when the deck finishes. */
+static void write_stopped_note(const restart_state *rs, int64_t step, const char *why)
+{
+    char tmp[1100], path[1100];
+    snprintf(path, sizeof path, "%s.stopped", rs->prefix);
+    snprintf(tmp, sizeof tmp, "%s.stopped.tmp", rs->prefix);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return;
+    fprintf(f, "exit %d\nstep %lld\ncheckpoint %s\nreason %s\n", MG_EXIT_RESUBMIT, (long long)step, rs->last_path,
+            why);
+    if (fflush(f) == 0 && fsync(fileno(f)) == 0 && fclose(f) == 0)
+        rename(tmp, path);
+    else
+        unlink(tmp);
 }
 
 static char *cmdline_vars(const deck *dk)
@@ -142,6 +172,8 @@ static void write_at(deck *dk, const char *explicit_path, ckpt_position pos)
     if (!s->have_box)
         deck_fail(dk, "no system to checkpoint yet");
     default_prefix(dk);
+    if (!explicit_path)
+        lock_series(rs->prefix);
     rs->seq++;
     char path[1100];
     if (explicit_path)
@@ -149,7 +181,7 @@ static void write_at(deck *dk, const char *explicit_path, ckpt_position pos)
     else
         snprintf(path, sizeof path, "%s.%06lld.h5", rs->prefix, (long long)rs->seq);
     if (par_rank() == 0)
-        make_parent(path);
+        claim_make_folder(path);
     ckpt_meta m;
     memset(&m, 0, sizeof m);
     m.pos = pos;
@@ -164,6 +196,9 @@ static void write_at(deck *dk, const char *explicit_path, ckpt_position pos)
     deck_where(dk, where, sizeof where);
     m.where = where;
     m.cmdline_vars = cmdline_vars(dk);
+    /* Onto no file another output writes (io/claim.h; checkpoint.c opens
+     * it through HDF5 on every rank, writes and closes it). */
+    claim_check_all("checkpoint", path);
     double t0 = par_wtime();
     ckpt_write(path, s, &dk->sections, &m);
     double took = par_wtime() - t0;
@@ -192,6 +227,7 @@ static _Noreturn void stop_and_exit(deck *dk, const char *why)
                "'-restart %s' to continue\n",
                why, (long long)dk->s->step, rs->last_path, MG_EXIT_RESUBMIT, rs->prefix);
         fflush(stdout);
+        write_stopped_note(rs, dk->s->step, why);
     }
     outputs_close(dk->out, dk->s);
     par_finalize();
@@ -395,6 +431,7 @@ static int counted(const char *raw)
 void restart_statement(deck *dk, const char *raw)
 {
     restart_state *rs = dk->rs;
+    claim_set_place(dk->path, dk->line, raw); /* for the outputs' messages */
     if (!counted(raw)) {
         deck_substitute(dk, raw);
         return;
@@ -476,9 +513,20 @@ void restart_after_command(deck *dk)
     stop_and_exit(dk, stop_reason(rs));
 }
 
+/* The deck is done: no job script should resubmit it (write_stopped_note). */
+static void remove_stopped_note(const restart_state *rs)
+{
+    if (par_rank() != 0 || !rs->prefix[0])
+        return;
+    char note[1100];
+    snprintf(note, sizeof note, "%s.stopped", rs->prefix);
+    unlink(note);
+}
+
 void restart_end_of_deck(deck *dk)
 {
     restart_state *rs = dk->rs;
+    remove_stopped_note(rs);
     if (rs->ck && rs->target.command == rs->ncmd + 1 && rs->target.done < 0) {
         /* Taken after the last command: load it (a check that it is whole),
          * nothing is left to run. */
@@ -575,7 +623,7 @@ static ckpt_file *open_file_or_newest(const char *cmd, const char *name, int *is
         if (!f)
             return NULL;
         if (par_rank() == 0)
-            printf("%s: %s validated (every checksum) in %.3g s\n", cmd, name, par_wtime() - t0);
+            printf("%s: %s validated (its digest, every checksum, its records consistent) in %.3g s\n", cmd, name, par_wtime() - t0);
         snprintf(chosen, len, "%s", name);
         return f;
     }
@@ -619,6 +667,7 @@ int restart_from(deck *dk, const char *prefix, int optional)
         }
     } else {
         if (!f) {
+            lock_series(prefix);
             if (optional)
                 return 0;
             mg_fail_all("restart: no usable checkpoint %s.NNNNNN.h5%s", prefix,
@@ -626,6 +675,8 @@ int restart_from(deck *dk, const char *prefix, int optional)
         }
         snprintf(rs->prefix, sizeof rs->prefix, "%s", prefix);
     }
+    if (rs->prefix[0]) /* a file outside a series has no study to lock */
+        lock_series(rs->prefix);
     rs->ck = f;
     const ckpt_meta *m = ckpt_meta_of(f);
     rs->target = m->pos;
@@ -730,6 +781,11 @@ void cmd_checkpoint(deck *dk)
     }
     rs->next_due = 0;
     rs->due_since = -1;
+    /* The series is this job's from now on (a second job is refused here). */
+    if (rs->every > 0 || rs->prefix[0]) {
+        default_prefix(dk);
+        lock_series(rs->prefix);
+    }
 }
 
 void deck_clock_changed(deck *dk)

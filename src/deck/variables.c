@@ -28,6 +28,7 @@
 #include "core/expr.h"
 #include "core/units.h"
 #include "deck/deck.h"
+#include "io/claim.h"
 #include "io/thermo.h"
 #include "parallel/parallel.h"
 
@@ -580,13 +581,22 @@ void deck_print_file(deck *dk, const char *path, int append, const char *line)
     while (k < dk->nprint && strcmp(dk->prints[k].path, path))
         k++;
     int64_t pos = 0;
+    char refusal[2600] = "";
     if (par_rank() == 0) {
-        FILE *f = fopen(path, append ? "a" : "w");
-        if (!f || fprintf(f, "%s\n", line) < 0 || fflush(f) != 0)
+        /* Every print shares the owner "print" (prints append to one file
+         * as a matter of course); another output's file is refused. The
+         * claim is held for the run, the lock while the line is written. */
+        FILE *f = claim_fopen("print", path, append ? "a" : "w", refusal, sizeof refusal);
+        if (!f && errno == EBUSY)
+            pos = -1;
+        else if (!f || fprintf(f, "%s\n", line) < 0 || fflush(f) != 0)
             mg_fail_one("print: cannot write %s: %s", path, strerror(errno));
-        pos = ftell(f);
-        fclose(f);
+        if (f) {
+            pos = ftell(f);
+            fclose(f);
+        }
     }
+    claim_verdict(pos < 0 ? refusal : "");
     par_bcast_bytes(&pos, sizeof pos, 0);
     if (k == dk->nprint) {
         if (dk->nprint == DECK_MAX_PRINT_FILES)

@@ -14,6 +14,7 @@
  * paired exchanges of one rank's atoms each). An action: skipped on
  * restart replay (the checkpoint holds the replicated system). */
 #include "core/error.h"
+#include "core/memory.h"
 #include "deck/deck.h"
 #include "parallel/parallel.h"
 
@@ -40,13 +41,16 @@ void cmd_replicate(deck *dk)
         deck_fail(dk, "replicate: %lld copies of %lld atoms (ids up to %lld) would overflow 64-bit ids",
                   (long long)copies, (long long)a->natoms, (long long)maxid);
     /* Refused before it costs memory: the new atoms of this rank, about
-     * twice their packed size each, against the machine's memory. */
-    const double need = (double)a->natoms * (double)copies / par_size() * 2.0 * atoms_pack_size(a);
-    const double have = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-    if (a->natoms * copies > (INT64_C(1) << 40) || (have > 0 && need > have))
-        deck_fail(dk, "replicate: %lld atoms would need about %.3g GB of memory on each of the %d rank%s (this "
-                  "machine has %.3g GB); use more ranks or fewer copies", (long long)(a->natoms * copies), need / 1e9,
-                  par_size(), par_size() > 1 ? "s" : "", have / 1e9);
+     * twice their packed size each while they are made, and then what an
+     * atom costs a run (core/memory.h). */
+    if (a->natoms * copies > (INT64_C(1) << 40))
+        deck_fail(dk, "replicate: %lld atoms are more than the 2^40 a system may hold; use fewer copies",
+                  (long long)(a->natoms * copies));
+    const double total = (double)a->natoms * (double)copies;
+    char what[200];
+    snprintf(what, sizeof what, "%.4g atoms on %d rank%s (use fewer copies)", total, par_size(),
+             par_size() > 1 ? "s" : "");
+    deck_check_memory(dk, total / par_size() * (2.0 * atoms_pack_size(a) + MEM_BYTES_PER_ATOM), what);
     deck_atoms_will_change(dk);
     for (int k = 0; k < dk->fixes->n; k++)
         if (dk->fixes->f[k]->ops->holds_atoms)

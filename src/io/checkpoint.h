@@ -6,8 +6,13 @@
  * Safety: a checkpoint is written to PATH.tmp, flushed to disk, and only
  * then renamed to PATH, so a job killed mid-write leaves the previous
  * checkpoint untouched. Every per-atom dataset carries a checksum and the
- * HDF5 metadata its own (superblock v2), so a truncated or damaged file is
- * refused with the reason, never half-read.
+ * HDF5 metadata its own (superblock v2), and a digest written last covers
+ * every dataset and attribute with its name, type and shape (the per-atom
+ * rows through their checksums), so a truncated, damaged or edited file is
+ * refused with the reason, never half-read. What the file says is then
+ * checked against what it holds (atom count, types, clock, deck position,
+ * box and positions). The digest detects edits, not forgery: a checkpoint's
+ * stored deck is code, so run only files you trust.
  *
  * Beyond the system itself (clock, box, types, potential, every per-atom
  * array and property) and the deck's record, a checkpoint holds one group
@@ -24,7 +29,7 @@
 #include "system/system.h"
 
 #define CKPT_FORMAT "mgmd checkpoint"
-#define CKPT_VERSION 3
+#define CKPT_VERSION 4
 
 /* Where in the deck the checkpoint was taken (deck/restart.c). */
 typedef struct ckpt_position {
@@ -57,9 +62,10 @@ typedef struct ckpt_meta {
 void ckpt_write(const char *path, md *s, const ckpt_sections *sec, const ckpt_meta *m);
 
 typedef struct ckpt_file ckpt_file;
-/* Open and fully validate (format, version, checksums of every dataset).
- * On failure returns NULL on every rank with the reason in why (naming the
- * file); never exits. */
+/* Open and fully validate (format, version, the digest, the checksums of
+ * every dataset, the records against each other and the atoms) before
+ * anything of the file is used. On failure returns NULL on every rank with
+ * the reason in why (naming the file); never exits. */
 ckpt_file *ckpt_open(const char *path, char *why, size_t whylen);
 /* Metadata of an open checkpoint (strings owned by the file). */
 const ckpt_meta *ckpt_meta_of(const ckpt_file *f);

@@ -13,6 +13,10 @@
 #include "core/elements.h"
 #include "core/error.h"
 #include "core/idmap.h"
+#include "core/memory.h"
+#include "core/numbers.h"
+#include "core/units.h"
+#include "io/claim.h"
 #include "io/funnel.h"
 #include "parallel/parallel.h"
 
@@ -41,12 +45,32 @@ struct reader {
     int line;
     char buf[4096];
     char raw[4096];        /* the line before its comment was cut */
+    const char *bad;       /* why the last line cannot be read, or NULL    */
 };
 
+/* The next line into buf (without its comment) and raw. A line that holds
+ * a NUL byte or does not fit is marked (r->bad) for the caller to refuse:
+ * fgets would cut it silently. */
 static int next_line(struct reader *r)
 {
-    if (!fgets(r->buf, sizeof r->buf, r->f))
+    size_t n = 0;
+    int c;
+    r->bad = NULL;
+    while ((c = getc(r->f)) != EOF) {
+        if (c == '\0')
+            r->bad = "holds a NUL byte (is this a text file?)";
+        if (n + 1 < sizeof r->buf)
+            r->buf[n++] = (char)c;
+        else
+            r->bad = "is longer than 4095 characters";
+        if (c == '\n')
+            break;
+    }
+    if (n == 0 && c == EOF)
         return 0;
+    r->buf[n] = '\0';
+    if (r->bad)
+        r->buf[0] = '\0';
     r->line++;
     memcpy(r->raw, r->buf, sizeof r->raw);
     char *hash = strchr(r->buf, '#');
@@ -62,6 +86,59 @@ static int blank(const char *s)
     return *s == '\0';
 }
 
+/* The words of buf (cut in place), at most max; returns how many there
+ * were (more than max counts as max + 1). */
+static int words(char *buf, char **w, int max)
+{
+    int n = 0;
+    for (char *p = strtok(buf, " \t\r\n"); p; p = strtok(NULL, " \t\r\n")) {
+        if (n == max)
+            return max + 1;
+        w[n++] = p;
+    }
+    return n;
+}
+
+/* One number of a data file through the validated path (core/numbers.h),
+ * within [lo, hi]; on failure a message "path:line: WHAT ..." in err. */
+static int real_field(const struct reader *r, const char *w, const char *what, double lo, double hi, double *v,
+                      char *err, size_t errlen)
+{
+    enum num_status st = num_real(w, v);
+    if (st != NUM_OK) {
+        snprintf(err, errlen, "%s:%d: %s '%s' %s", r->path, r->line, what, w, num_describe(st));
+        return -1;
+    }
+    if (!(*v >= lo && *v <= hi)) {
+        snprintf(err, errlen, "%s:%d: %s %s is outside %g .. %g", r->path, r->line, what, w, lo, hi);
+        return -1;
+    }
+    return 0;
+}
+
+static int int_field(const struct reader *r, const char *w, const char *what, int64_t lo, int64_t hi, int64_t *v,
+                     char *err, size_t errlen)
+{
+    enum num_status st = num_int(w, v);
+    if (st != NUM_OK) {
+        snprintf(err, errlen, "%s:%d: %s '%s' %s", r->path, r->line, what, w,
+                 st == NUM_SYNTAX ? "is not an integer" : num_describe(st));
+        return -1;
+    }
+    if (*v < lo || *v > hi) {
+        snprintf(err, errlen, "%s:%d: %s %s is outside %lld .. %lld", r->path, r->line, what, w, (long long)lo,
+                 (long long)hi);
+        return -1;
+    }
+    return 0;
+}
+
+static int is_integer_word(const char *w)
+{
+    int64_t v;
+    return num_int(w, &v) == NUM_OK;
+}
+
 /* Parse the header and leave the reader at the first section keyword. */
 static int read_header(struct reader *r, struct header *h, char *section)
 {
@@ -72,35 +149,52 @@ static int read_header(struct reader *r, struct header *h, char *section)
     }
     r->line = 1;
     int have_lo[3] = {0, 0, 0};
+    double lo, hi;
+    units_range(Q_LENGTH, &lo, &hi);
     while (next_line(r)) {
+        if (r->bad) {
+            snprintf(h->err, sizeof h->err, "%s:%d: the line %s", r->path, r->line, r->bad);
+            return -1;
+        }
         if (blank(r->buf))
             continue;
-        long long n;
-        int k;
+        char line[sizeof r->buf], *w[8];
+        memcpy(line, r->buf, sizeof line);
+        int n = words(line, w, 7);
+        int64_t count;
         double a, b, c;
-        char w1[64], w2[64], w3[64];
-        if (sscanf(r->buf, "%lld %63s %63s", &n, w1, w2) == 3 && !strcmp(w1, "atom") && !strcmp(w2, "types")) {
-            h->ntypes = (int)n;
-        } else if (sscanf(r->buf, "%lld %63s", &n, w1) == 2 && !strcmp(w1, "atoms")) {
-            h->natoms = n;
-        } else if (sscanf(r->buf, "%lf %lf %63s %63s", &a, &b, w1, w2) == 4 && w1[1] == 'l' && w1[2] == 'o' &&
-                   w2[1] == 'h' && w2[2] == 'i' && w1[0] >= 'x' && w1[0] <= 'z' && w1[0] == w2[0]) {
-            k = w1[0] - 'x';
+        if (n == 3 && !strcmp(w[1], "atom") && !strcmp(w[2], "types")) {
+            if (int_field(r, w[0], "number of atom types", 1, DATA_MAX_TYPES, &count, h->err, sizeof h->err))
+                return -1;
+            h->ntypes = (int)count;
+        } else if (n == 2 && !strcmp(w[1], "atoms")) {
+            if (int_field(r, w[0], "number of atoms", 1, DATA_MAX_ATOMS, &count, h->err, sizeof h->err))
+                return -1;
+            h->natoms = count;
+        } else if (n == 4 && strlen(w[2]) == 3 && strlen(w[3]) == 3 && w[2][0] >= 'x' && w[2][0] <= 'z' &&
+                   w[3][0] == w[2][0] && !strcmp(w[2] + 1, "lo") && !strcmp(w[3] + 1, "hi")) {
+            int k = w[2][0] - 'x';
+            if (real_field(r, w[0], "box bound (A)", lo, hi, &a, h->err, sizeof h->err) ||
+                real_field(r, w[1], "box bound (A)", lo, hi, &b, h->err, sizeof h->err))
+                return -1;
             h->lo[k] = a;
             h->hi[k] = b;
             have_lo[k] = 1;
-        } else if (sscanf(r->buf, "%lf %lf %lf %63s %63s %63s", &a, &b, &c, w1, w2, w3) == 6 && !strcmp(w1, "xy") &&
-                   !strcmp(w2, "xz") && !strcmp(w3, "yz")) {
+        } else if (n == 6 && !strcmp(w[3], "xy") && !strcmp(w[4], "xz") && !strcmp(w[5], "yz")) {
+            if (real_field(r, w[0], "tilt xy (A)", lo, hi, &a, h->err, sizeof h->err) ||
+                real_field(r, w[1], "tilt xz (A)", lo, hi, &b, h->err, sizeof h->err) ||
+                real_field(r, w[2], "tilt yz (A)", lo, hi, &c, h->err, sizeof h->err))
+                return -1;
             h->tilt[0] = a; h->tilt[1] = b; h->tilt[2] = c;
             h->triclinic = 1;
-        } else if (sscanf(r->buf, "%63s", w1) == 1 && isalpha((unsigned char)w1[0])) {
-            snprintf(section, 64, "%s", w1);
+        } else if (n >= 1 && isalpha((unsigned char)w[0][0])) {
+            snprintf(section, 64, "%.63s", w[0]);
             break;
-        } else if (sscanf(r->buf, "%lld %63s", &n, w1) == 2) {
+        } else if (n >= 2 && is_integer_word(w[0])) {
             /* Bonds, angles... are fine as long as they are zero. */
-            if (n != 0) {
+            if (strcmp(w[0], "0") != 0) {
                 snprintf(h->err, sizeof h->err, "%s:%d: '%s' is not supported (mgmd reads atom_style atomic)",
-                         r->path, r->line, w1);
+                         r->path, r->line, w[1]);
                 return -1;
             }
         } else {
@@ -125,7 +219,7 @@ static int read_header(struct reader *r, struct header *h, char *section)
 static int skip_blank(struct reader *r)
 {
     while (next_line(r))
-        if (!blank(r->buf))
+        if (r->bad || !blank(r->buf))
             return 1;
     return 0;
 }
@@ -136,7 +230,7 @@ void data_read(md *s, const char *path)
         mg_fail_all("read_data %s: a system already exists; mgmd holds one system per deck", path);
     struct header h;
     memset(&h, 0, sizeof h);
-    struct reader r = {NULL, path, 0, {0}, {0}};
+    struct reader r = {NULL, path, 0, {0}, {0}, NULL};
     char section[64] = "";
     int root = par_rank() == 0;
     if (root) {
@@ -150,6 +244,18 @@ void data_read(md *s, const char *path)
     if (h.err[0]) {
         if (r.f) fclose(r.f);
         mg_fail_all("%s", h.err);
+    }
+    /* Before anything is sized by the header: the atoms, and rank 0's two
+     * id maps of every atom (about 32 bytes each). */
+    char what[600];
+    snprintf(what, sizeof what, "%s: the header's %lld atoms", path, (long long)h.natoms);
+    double need = MEM_BYTES_PER_ATOM * (double)h.natoms / par_size() + (root ? 64.0 * (double)h.natoms : 0.0);
+    char merr[1000] = "";
+    int too_big = mem_check(need, par_size(), what, merr, sizeof merr) != 0;
+    if (par_max_int(too_big)) {
+        par_bcast_bytes(merr, sizeof merr, par_min_int(too_big ? par_rank() : par_size()));
+        if (r.f) fclose(r.f);
+        mg_fail_all("%s", merr);
     }
     box *b = &s->box;
     for (int d = 0; d < 3; d++) {
@@ -198,6 +304,10 @@ void data_read(md *s, const char *path)
             mg_fail_all("%s:%d: more lines than the header declares (%lld atoms, %d atom types) in the section "
                         "before this line", path, r.line, (long long)h.natoms, h.ntypes);
         }
+        if (kind < 0 && !strcmp(sec, "!bad")) {
+            if (root) fclose(r.f);
+            mg_fail_all("%s:%d: the line holds a NUL byte or is longer than 4095 characters", path, r.line);
+        }
         if (kind < 0) {
             if (root) fclose(r.f);
             mg_fail_all("%s:%d: unknown section '%s' (expected Masses, Atoms or Velocities)", path, r.line, sec);
@@ -226,14 +336,30 @@ void data_read(md *s, const char *path)
                         break;
                     }
                     double *v = blk + (size_t)k * 8;
+                    if (r.bad) {
+                        snprintf(errbuf, sizeof errbuf, "%s:%d: the line %s", path, r.line, r.bad);
+                        break;
+                    }
                     if (kind == 0) {
-                        int t;
-                        if (sscanf(r.buf, "%d %lf", &t, &v[1]) != 2 || t < 1 || t > h.ntypes || !(v[1] > 0)) {
+                        char line[sizeof r.buf], *w[4];
+                        memcpy(line, r.buf, sizeof line);
+                        int64_t t;
+                        double mlo, mhi;
+                        units_range(Q_MASS, &mlo, &mhi);
+                        if (words(line, w, 2) != 2) {
                             snprintf(errbuf, sizeof errbuf, "%s:%d: expected 'type mass' with type 1..%d and mass > 0 (g/mol)",
                                      path, r.line, h.ntypes);
                             break;
                         }
-                        v[0] = t;
+                        if (int_field(&r, w[0], "atom type", 1, h.ntypes, &t, errbuf, sizeof errbuf) ||
+                            real_field(&r, w[1], "mass (g/mol)", mlo, mhi, &v[1], errbuf, sizeof errbuf))
+                            break;
+                        if (!(v[1] > 0)) {
+                            snprintf(errbuf, sizeof errbuf, "%s:%d: the mass of type %lld must be > 0 (g/mol)", path,
+                                     r.line, (long long)t);
+                            break;
+                        }
+                        v[0] = (double)t;
                         /* "1 63.546 # Cu": the comment names the element. */
                         char name[8] = "";
                         const char *hash = strchr(r.raw, '#');
@@ -242,38 +368,61 @@ void data_read(md *s, const char *path)
                         else
                             memset(&v[2], 0, sizeof name);
                     } else if (kind == 1) {
-                        long long id;
-                        int t, im[3] = {0, 0, 0};
-                        int nr = sscanf(r.buf, "%lld %d %lf %lf %lf %d %d %d", &id, &t, &v[2], &v[3], &v[4], &im[0],
-                                        &im[1], &im[2]);
-                        if ((nr != 5 && nr != 8) || id < 1 || t < 1 || t > h.ntypes) {
+                        char line[sizeof r.buf], *w[9];
+                        memcpy(line, r.buf, sizeof line);
+                        int nw = words(line, w, 8);
+                        int64_t id, t, im[3] = {0, 0, 0};
+                        if (nw != 5 && nw != 8) {
                             snprintf(errbuf, sizeof errbuf,
                                      "%s:%d: expected 'id type x y z [ix iy iz]' with id >= 1 and type 1..%d",
                                      path, r.line, h.ntypes);
                             break;
                         }
+                        double llo, lhi;
+                        units_range(Q_LENGTH, &llo, &lhi);
+                        int bad = int_field(&r, w[0], "atom id", 1, DATA_MAX_ID, &id, errbuf, sizeof errbuf) ||
+                                  int_field(&r, w[1], "atom type", 1, h.ntypes, &t, errbuf, sizeof errbuf);
+                        for (int d = 0; d < 3 && !bad; d++)
+                            bad = real_field(&r, w[2 + d], "coordinate (A)", llo, lhi, &v[2 + d], errbuf,
+                                             sizeof errbuf);
+                        for (int d = 0; d < 3 && !bad && nw == 8; d++)
+                            bad = int_field(&r, w[5 + d], "image flag", -DATA_MAX_IMAGE, DATA_MAX_IMAGE, &im[d],
+                                            errbuf, sizeof errbuf);
+                        if (bad)
+                            break;
                         int prev = idmap_put(&lineof, id, r.line);
                         if (prev >= 0) {
                             snprintf(errbuf, sizeof errbuf, "%s:%d: atom id %lld appears twice (first at line %d)",
-                                     path, r.line, id, prev);
+                                     path, r.line, (long long)id, prev);
                             break;
                         }
                         memcpy(&v[0], &id, sizeof id);
-                        v[1] = t;
-                        v[5] = im[0]; v[6] = im[1]; v[7] = im[2];
+                        v[1] = (double)t;
+                        v[5] = (double)im[0]; v[6] = (double)im[1]; v[7] = (double)im[2];
                     } else {
-                        long long id;
-                        if (sscanf(r.buf, "%lld %lf %lf %lf", &id, &v[1], &v[2], &v[3]) != 4) {
+                        char line[sizeof r.buf], *w[5];
+                        memcpy(line, r.buf, sizeof line);
+                        int64_t id;
+                        if (words(line, w, 4) != 4) {
                             snprintf(errbuf, sizeof errbuf, "%s:%d: expected 'id vx vy vz' (A/ps)", path, r.line);
                             break;
                         }
+                        double vlo, vhi;
+                        units_range(Q_VELOCITY, &vlo, &vhi);
+                        int bad = int_field(&r, w[0], "atom id", 1, DATA_MAX_ID, &id, errbuf, sizeof errbuf);
+                        for (int d = 0; d < 3 && !bad; d++)
+                            bad = real_field(&r, w[1 + d], "velocity (A/ps)", vlo, vhi, &v[1 + d], errbuf,
+                                             sizeof errbuf);
+                        if (bad)
+                            break;
                         if (idmap_put(&velof, id, r.line) >= 0) {
-                            snprintf(errbuf, sizeof errbuf, "%s:%d: velocity of atom id %lld given twice", path, r.line, id);
+                            snprintf(errbuf, sizeof errbuf, "%s:%d: velocity of atom id %lld given twice", path, r.line,
+                                     (long long)id);
                             break;
                         }
                         if (idmap_find(&lineof, id) < 0) {
                             snprintf(errbuf, sizeof errbuf, "%s:%d: velocity for atom id %lld, which the Atoms section does not have",
-                                     path, r.line, id);
+                                     path, r.line, (long long)id);
                             break;
                         }
                         memcpy(&v[0], &id, sizeof id);
@@ -323,8 +472,12 @@ void data_read(md *s, const char *path)
             seen_atoms = 1;
         if (root) {
             section[0] = '\0';
-            if (skip_blank(&r))
-                sscanf(r.buf, "%63s", section);
+            if (skip_blank(&r)) {
+                if (r.bad)
+                    snprintf(section, sizeof section, "!bad");
+                else
+                    sscanf(r.buf, "%63s", section);
+            }
         }
     }
     free(blk);
@@ -363,6 +516,7 @@ int data_write(md *s, const char *path, int velocities)
     const atoms *a = &s->atoms;
     FILE *f = NULL;
     int ok = 1, err = 0;
+    claim_check_all("write_data", path); /* not another output's file */
     if (par_rank() == 0) {
         f = fopen(path, "w");
         ok = f != NULL;

@@ -11,6 +11,15 @@
 
 #include "system/system.h"
 
+/* What a data file may declare (checked before anything is allocated for
+ * it; docs/errors.md): atoms, types (a type per element and a few more),
+ * ids, and image flags (LAMMPS' own range with 64-bit images, so that
+ * unwrapped coordinates stay exact and the written flags fit an int). */
+#define DATA_MAX_ATOMS (INT64_C(1) << 40)
+#define DATA_MAX_TYPES 1000
+#define DATA_MAX_ID (INT64_C(1) << 62)
+#define DATA_MAX_IMAGE 1048575
+
 /* Read into an empty system (collective). Errors go through mg_fail_all with
  * "path:line: what was expected". */
 void data_read(md *s, const char *path);

@@ -7,6 +7,7 @@
 #include "io/dump.h"
 #include "core/error.h"
 #include "core/units.h"
+#include "io/claim.h"
 #include "io/funnel.h"
 #include "io/h5md.h"
 #include "parallel/parallel.h"
@@ -147,23 +148,39 @@ void dump_resume(dump *d, const md *s, long long position, int64_t last_step)
     char what[128];
     snprintf(what, sizeof what, "dump %s", d->name);
     d->fp = text_resume(d->fp, d->path, position, what);
+    /* Closing the old stream dropped the lock (claim.h). */
+    char err[2600] = "";
+    if (par_rank() == 0)
+        claim_relock(what, d->fp, err, sizeof err);
+    claim_verdict(err);
 }
 
 int dump_open(dump *d, const md *s, int append)
 {
     d->last_step = -1;
+    char owner[128], refusal[2600] = "";
+    snprintf(owner, sizeof owner, "dump %s", d->name);
     if (d->format == DUMP_H5MD) {
-        /* A restart opens it in dump_resume(), with its frame count. */
+        /* Claimed here, by rank 0 for every rank (HDF5 opens it on all);
+         * not locked (claim.h). A restart opens it in dump_resume(), with
+         * its frame count. */
+        if (par_rank() == 0)
+            claim_path(owner, d->path, refusal, sizeof refusal);
+        claim_verdict(refusal);
         if (!append)
             h5md_start(d, s, -1);
         return 0;
     }
     int ok = 1, err = 0;
     if (par_rank() == 0) {
-        d->fp = fopen(d->path, append ? "a" : "w");
+        /* Claimed and locked before anything is truncated (claim.h). */
+        d->fp = claim_fopen(owner, d->path, append ? "a" : "w", refusal, sizeof refusal);
         ok = d->fp != NULL;
         err = errno;
+        if (ok || err != EBUSY)
+            refusal[0] = '\0';
     }
+    claim_verdict(refusal);
     par_bcast_ints(&ok, 1, 0);
     par_bcast_ints(&err, 1, 0);
     errno = err;
@@ -178,6 +195,9 @@ void dump_close(dump *d)
     d->fp = NULL;
     h5md_close(d->h5);
     d->h5 = NULL;
+    char owner[128];
+    snprintf(owner, sizeof owner, "dump %s", d->name);
+    claim_release(owner, NULL);
 }
 
 /* Extended XYZ: species and pos first (what every reader needs), then

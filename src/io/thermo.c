@@ -4,6 +4,7 @@
  * md_group_kinetic/md_group_dof and the group energies (collective: every
  * rank calls thermo_output). */
 #include "io/thermo.h"
+#include "io/claim.h"
 #include "io/funnel.h"
 #include "core/error.h"
 #include "core/units.h"
@@ -238,6 +239,7 @@ void thermo_close(thermo *t)
     if (t->csv)
         fclose(t->csv);
     t->csv = NULL;
+    claim_release("thermo", NULL);
 }
 
 long long thermo_position(thermo *t) { return t->path[0] ? text_position(t->csv) : 0; }
@@ -252,6 +254,11 @@ void thermo_resume(thermo *t, long long bytes, int64_t last_step)
 {
     t->csv = text_resume(t->csv, t->path, bytes, "thermo file");
     t->csv_last = last_step;
+    /* Closing the old stream dropped the lock (claim.h). */
+    char err[2600] = "";
+    if (par_rank() == 0)
+        claim_relock("thermo", t->csv, err, sizeof err);
+    claim_verdict(err);
 }
 
 int thermo_open(thermo *t, const char *path, int append)
@@ -259,9 +266,14 @@ int thermo_open(thermo *t, const char *path, int append)
     thermo_close(t);
     snprintf(t->path, sizeof t->path, "%s", path);
     int ok = 1;
+    char err[2600] = "";
     if (par_rank() == 0) {
-        t->csv = fopen(path, append ? "a" : "w");
+        /* Claimed and locked first: another output of this run, or another
+         * job, writing the file is refused before it is truncated. */
+        t->csv = claim_fopen("thermo", path, append ? "a" : "w", err, sizeof err);
         ok = t->csv != NULL;
+        if (ok || errno != EBUSY)
+            err[0] = '\0';
         if (ok && !append) {
             for (int k = 0; k < t->ncolumns; k++)
                 fprintf(t->csv, "%s%s", t->columns[k].header, k + 1 < t->ncolumns || t->ngroups ? "," : "\n");
@@ -275,10 +287,11 @@ int thermo_open(thermo *t, const char *path, int append)
         }
     }
     t->csv_last = -1;
-    int err = errno;
+    claim_verdict(err);
+    int code = errno;
     par_bcast_ints(&ok, 1, 0);
-    par_bcast_ints(&err, 1, 0);
-    errno = err;
+    par_bcast_ints(&code, 1, 0);
+    errno = code;
     return ok ? 0 : -1;
 }
 

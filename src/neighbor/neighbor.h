@@ -18,6 +18,10 @@
 #ifndef MGMD_NEIGHBOR_H
 #define MGMD_NEIGHBOR_H
 
+/* The largest skin a deck may set (A): typical skins are 0.3-2 A, and the
+ * list grows as (cutoff + skin)^3. */
+#define NEIGHBOR_MAX_SKIN 20.0
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -53,6 +53,7 @@
  * with the data actually read, never with a count claimed by a header.
  */
 #include "eam_file.h"
+#include "core/numbers.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -65,11 +66,14 @@
 
 enum {
     EAM_MIN_POINTS = 5,          /* Lagrange needs 4, LAMMPS' spline 5      */
+    EAM_MAX_POINTS = 1000000,    /* points of one table (published: ~1e4)    */
     EAM_MAX_ELEMENTS = 1000,     /* elements in one setfl/fs file           */
     EAM_MAX_TYPES = 46000,       /* (ntypes+1)^2 must fit an int            */
     EAM_MAX_LINE = 1 << 24,      /* longest line accepted (bytes)           */
     EAM_PACK_MAGIC = 0x45414d31  /* "EAM1": layout version of pack/unpack   */
 };
+/* Metallic EAM cutoffs are 5-8 A; beyond this a file is mistyped. */
+#define EAM_MAX_CUTOFF 50.0
 
 /* Hartree*Bohr -> eV*Angstrom exactly as LAMMPS writes it. */
 #define EAM_ZZ_TO_EV_A (27.2 * 0.529)
@@ -246,40 +250,18 @@ static char *next_token(reader *r)
  * Numbers
  * ------------------------------------------------------------------------ */
 
-/* A decimal floating-point token, whole and finite. */
+/* A decimal floating-point token, whole and finite, and an int: through
+ * the one validated path (core/numbers.h). */
 static int parse_double(const char *tok, double *v)
 {
-    int digits = 0;
-    for (const char *p = tok; *p; p++) {
-        char c = *p;
-        if (c >= '0' && c <= '9') {
-            digits = 1;
-        } else if (c != '+' && c != '-' && c != '.' && c != 'e' && c != 'E') {
-            return -1;
-        }
-    }
-    if (!digits) return -1;
-    char *end = NULL;
-    errno = 0;
-    double x = strtod(tok, &end);
-    if (end == tok || *end != '\0') return -1;
-    if (!isfinite(x)) return -1;
-    *v = x;
-    return 0;
+    return num_real(tok, v) == NUM_OK ? 0 : -1;
 }
 
 static int parse_int(const char *tok, int *v)
 {
-    const char *p = tok;
-    if (*p == '+' || *p == '-') p++;
-    if (!*p) return -1;
-    for (const char *q = p; *q; q++) {
-        if (*q < '0' || *q > '9') return -1;
-    }
-    char *end = NULL;
-    errno = 0;
-    long x = strtol(tok, &end, 10);
-    if (*end != '\0' || errno == ERANGE || x < INT_MIN || x > INT_MAX) return -1;
+    int64_t x;
+    if (num_int(tok, &x) != NUM_OK || x < INT_MIN || x > INT_MAX)
+        return -1;
     *v = (int)x;
     return 0;
 }
@@ -433,9 +415,13 @@ static int read_grid(reader *r, grid *g)
         return rfail(r, rec.line[2], "nr must be at least %d for interpolation, found %d",
                      EAM_MIN_POINTS, g->nr);
     }
+    if (g->nrho > EAM_MAX_POINTS || g->nr > EAM_MAX_POINTS)
+        return rfail(r, rec.line[g->nrho > EAM_MAX_POINTS ? 0 : 2], "nrho and nr must be at most %d (the tables "
+                     "are held in memory), found %d and %d", EAM_MAX_POINTS, g->nrho, g->nr);
     if (!(g->drho > 0.0)) return rfail(r, rec.line[1], "drho must be positive, found %g", g->drho);
     if (!(g->dr > 0.0)) return rfail(r, rec.line[3], "dr must be positive, found %g", g->dr);
-    if (!(g->cut > 0.0)) return rfail(r, rec.line[4], "cut must be positive, found %g", g->cut);
+    if (!(g->cut > 0.0) || g->cut > EAM_MAX_CUTOFF)
+        return rfail(r, rec.line[4], "cut must be above 0 and at most %g A, found %g", EAM_MAX_CUTOFF, g->cut);
     return 0;
 }
 

@@ -6,6 +6,7 @@
  * ghosts inside the EAM kernel, and the reductions of every global sum. */
 #include "system/system.h"
 #include "core/error.h"
+#include "core/memory.h"
 #include "core/units.h"
 #include "parallel/parallel.h"
 
@@ -154,6 +155,25 @@ void md_force(md *s, int want_energy)
     }
 }
 
+/* Before the first list of a set-up: its size from the mean density and
+ * the list radius (cutoff + skin), 4 bytes a neighbour (half of a full
+ * sphere: each pair once), on top of the atoms themselves. A large skin
+ * or a huge cutoff is refused here rather than by the allocator. */
+static void check_neighbor_memory(md *s)
+{
+    if (s->nb.cutneigh_max <= 0 || s->box.volume <= 0)
+        return;
+    double rho = (double)s->atoms.natoms / s->box.volume, r = s->nb.cutneigh_max;
+    double per_atom = 0.5 * rho * 4.0 / 3.0 * M_PI * r * r * r;
+    double local = (double)s->atoms.natoms / par_size();
+    double bytes = local * (4.0 * per_atom + MEM_BYTES_PER_ATOM);
+    char what[300], err[700] = "";
+    snprintf(what, sizeof what, "the neighbour lists (%.3g neighbours an atom within %.3g A, the cutoff plus the "
+             "skin, for %.4g atoms a rank)", per_atom, r, local);
+    int bad = mem_check(bytes, par_size(), what, err, sizeof err) != 0;
+    mg_check_all(bad, err);
+}
+
 void md_setup(md *s, int want_energy)
 {
     if (!s->have_box)
@@ -162,6 +182,7 @@ void md_setup(md *s, int want_energy)
         neighbor_set_cutoffs(&s->nb, s->atoms.ntypes, s->pot->cutpair);
     if (s->dc.nranks == 0)
         md_decompose(s);
+    check_neighbor_memory(s);
     md_reneighbor(s);
     md_force(s, want_energy);
     s->ready = 1;

@@ -700,13 +700,30 @@ static void test_malformed(void)
         const char *ex[] = {at(p, 5), "integer nr", "'six'", NULL};
         expect_fail(EAM_SETFL, 2, 3, args, ex, "non-integer nr");
     }
-    /* a header claiming 2e9 points: fails at end of file, no huge allocation */
+    /* a header claiming 9e5 points (allowed): fails at end of file, no
+     * allocation beyond what was read */
+    snprintf(L.l[4], sizeof L.l[4], "900000 0.1 6 0.5 2.5");
+    p = write_lines("long.eam.alloy", &L, 10);
+    {
+        const char *args[3] = {p, "Cu", "Ni"};
+        const char *ex[] = {at(p, 10), "900000 values of F(rho) for Cu", "ended after 12", NULL};
+        expect_fail(EAM_SETFL, 2, 3, args, ex, "long count");
+    }
+    /* 2e9 points: refused at the header, before any table is read */
     snprintf(L.l[4], sizeof L.l[4], "2000000000 0.1 6 0.5 2.5");
     p = write_lines("huge.eam.alloy", &L, 10);
     {
         const char *args[3] = {p, "Cu", "Ni"};
-        const char *ex[] = {at(p, 10), "2000000000 values of F(rho) for Cu", "ended after 12", NULL};
+        const char *ex[] = {at(p, 5), "nrho and nr must be at most 1000000", "2000000000", NULL};
         expect_fail(EAM_SETFL, 2, 3, args, ex, "huge count");
+    }
+    /* a cutoff of 1e10 A */
+    snprintf(L.l[4], sizeof L.l[4], "6 0.1 6 0.5 1e10");
+    p = write_lines("cut.eam.alloy", &L, L.n);
+    {
+        const char *args[3] = {p, "Cu", "Ni"};
+        const char *ex[] = {at(p, 5), "cut must be above 0 and at most 50 A", NULL};
+        expect_fail(EAM_SETFL, 2, 3, args, ex, "huge cutoff");
     }
     snprintf(L.l[4], sizeof L.l[4], "99999999999 0.1 6 0.5 2.5");
     p = write_lines("overflow.eam.alloy", &L, L.n);
@@ -924,7 +941,7 @@ static void cleanup_tmpdir(void)
         "trunc_rho.eam.fs", "whole.eam.fs", "nel.eam.alloy", "good.eam.alloy", "nonnum.eam.alloy",
         "fortran.eam.alloy", "nogrid.eam.alloy", "nonames.eam.alloy", "twolines.eam.alloy",
         "zero_nr.eam.alloy", "neg_dr.eam.alloy", "few.eam.alloy", "six.eam.alloy",
-        "huge.eam.alloy", "overflow.eam.alloy", "empty.eam.alloy", "real.eam.alloy",
+        "huge.eam.alloy", "long.eam.alloy", "cut.eam.alloy", "overflow.eam.alloy", "empty.eam.alloy", "real.eam.alloy",
         "mass.eam.alloy", "trunc_Z.eam", "nogrid.eam", "good.eam", "nan.eam", "garbage.eam.fs",
         "rules.eam.alloy", "cubicA.eam", "cubicB.eam"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) unlink(tmpfile_path(names[i]));
