@@ -432,6 +432,8 @@ static void exec_text(deck *dk, deck_src *f, int k, const char *text)
     run_range(dk, &one, 0, 1);
 }
 
+static double in_range(deck *dk, enum quantity q, const char *what, double metal, const char *given);
+
 /* for NAME in W1 W2 ... [UNIT] | for NAME from A to B [step C] */
 static int run_for(deck *dk, deck_src *f, int k)
 {
@@ -453,9 +455,8 @@ static int run_for(deck *dk, deck_src *f, int k)
          * of names ending in a word such as 's' or 'A' is not a quantity. */
         int numbers = last - i >= 2;
         for (int j = i; numbers && j < last - 1; j++) {
-            char *end;
-            double v = strtod(dk->args[j], &end);
-            numbers = !*end && end != dk->args[j] && isfinite(v);
+            double v;
+            numbers = num_real(dk->args[j], &v) == NUM_OK;
         }
         if (numbers && units_is_any(dk->args[last - 1], &q) && !isdigit((unsigned char)dk->args[last - 1][0])) {
             unit = dk->args[--last];
@@ -465,7 +466,9 @@ static int run_for(deck *dk, deck_src *f, int k)
             if (n == 256)
                 deck_fail(dk, "for: at most 256 values");
             if (unit) {
-                double v = strtod(dk->args[i], NULL);
+                double v = 0;
+                num_real(dk->args[i], &v);
+                in_range(dk, q, name, v * factor, dk->args[i]);
                 snprintf(values[n++], sizeof values[0], "%.15g", v * factor);
             } else {
                 snprintf(values[n++], sizeof values[0], "%s", dk->args[i]);
