@@ -319,7 +319,9 @@ static int var_text(deck *dk, const char *name, char *out, size_t len, char *err
     return 0;
 }
 
-/* Is fmt one C conversion for a double (flags, width, precision, f e g)? */
+/* Is fmt one C conversion for a double (flags, width, precision, f e g)?
+ * Width and precision at most 2 digits each: printf allocates for what
+ * they ask (a precision of 1e18 digits is gigabytes, found by fuzzing). */
 static int double_format(const char *fmt)
 {
     const char *p = strchr(fmt, '%');
@@ -328,11 +330,18 @@ static int double_format(const char *fmt)
     p++;
     while (*p && strchr("-+ #0", *p))
         p++;
+    int digits = 0;
     while (isdigit((unsigned char)*p))
-        p++;
-    if (*p == '.')
+        p++, digits++;
+    if (digits > 2)
+        return 0;
+    if (*p == '.') {
+        digits = 0;
         for (p++; isdigit((unsigned char)*p);)
-            p++;
+            p++, digits++;
+        if (digits > 2)
+            return 0;
+    }
     return *p && strchr("feEgG", *p) && !p[1];
 }
 
@@ -392,7 +401,7 @@ void deck_substitute(deck *dk, const char *src)
                 snprintf(fmt, sizeof fmt, "%.*s", (int)(q - colon - 1), colon + 1);
                 if (!double_format(fmt))
                     deck_fail(dk, "$(...:%s): the format must be one C conversion of a number, such as %%.3f or "
-                              "%%10.4e", fmt);
+                              "%%10.4e (width and precision up to 99)", fmt);
             }
             double x;
             if (deck_eval(dk, formula, &x, err, sizeof err) != 0)
@@ -491,7 +500,8 @@ void cmd_variable(deck *dk)
         snprintf(value, sizeof value, "%s", deck_word(dk, &i, "C format (such as %.3f)"));
         deck_done(dk, i);
         if (!double_format(value))
-            deck_fail(dk, "variable %s format: '%s' is not one C conversion of a number (such as %%.3f or %%10.4e)",
+            deck_fail(dk, "variable %s format: '%s' is not one C conversion of a number (such as %%.3f or %%10.4e; width and "
+                      "precision up to 99)",
                       name, value);
     } else if (i < dk->nargs) {
         snprintf(value, sizeof value, "%s", deck_word(dk, &i, "value"));

@@ -159,6 +159,8 @@ CASES = [
     ("block: else inside a for", "for T in 1 2\nelse\nend\n", {}, r"in\.deck:2: 'else' inside a 'for' block"),
     ("block: elif without then", "if 1 then\nelif 2\nend\n", {}, r"in\.deck:2: elif: the block form ends the line with 'then'"),
     ("for: step away from the end", "for x from 1 to 3 step -1\nend\n", {}, r"in\.deck:1: for x from 1 to 3 step -1: the step goes away from the end"),
+    ("format precision beyond 99", "variable x equal 1/3\nvariable f format x %.000000000000000001788480692f\n", {},
+     r"in\.deck:2: variable f format: .* is not one C conversion of a number .*width and precision up to 99"),
     ("block word from a substitution", "variable v string for\n${v} i in 1 2\nprint never\n", {},
      r"in\.deck:2: for: the words that shape blocks .* must be written in the deck, not made by a substitution"),
     ("for: too many values", "for x from 1 to 1000\nend\n", {}, r"in\.deck:1: for: at most 256 values \(this gives 1000\)"),
