@@ -1275,18 +1275,12 @@ static void fail_file(const ckpt_file *f, const char *what)
 
 void ckpt_load_system(ckpt_file *f, md *s)
 {
-    hid_t bx = H5Gopen2(f->file, "box", H5P_DEFAULT);
     hid_t ty = H5Gopen2(f->file, "types", H5P_DEFAULT);
-    box b = s->box;
-    double tilt[3];
-    int tri = 0, nt = 0;
-    int bad = attr_read(bx, "lo", H5T_NATIVE_DOUBLE, b.lo, 3) | attr_read(bx, "hi", H5T_NATIVE_DOUBLE, b.hi, 3) |
-              attr_read(bx, "tilt", H5T_NATIVE_DOUBLE, tilt, 3) | attr_read(bx, "triclinic", H5T_NATIVE_INT, &tri, 1) |
-              attr_read(ty, "ntypes", H5T_NATIVE_INT, &nt, 1);
-    char *bnd = attr_get_str(bx, "boundary");
+    int nt = 0;
+    int bad = attr_read(ty, "ntypes", H5T_NATIVE_INT, &nt, 1);
     char *elem = attr_get_str(ty, "elements");
-    if (bad || !bnd || strlen(bnd) != 3 || !elem || nt < 1)
-        fail_file(f, "box or type records are incomplete");
+    if (bad || !elem || nt < 1)
+        fail_file(f, "type records are incomplete");
     atoms *a = &s->atoms;
     atoms_set_ntypes(a, nt);
     if (attr_read(ty, "mass", H5T_NATIVE_DOUBLE, a->mass + 1, (hsize_t)nt) != 0)
@@ -1294,20 +1288,10 @@ void ckpt_load_system(ckpt_file *f, md *s)
     char *save = NULL, *tok = strtok_r(elem, " ", &save);
     for (int t = 1; t <= nt; t++, tok = strtok_r(NULL, " ", &save))
         snprintf(a->element[t], sizeof a->element[t], "%s", tok && strcmp(tok, "-") ? tok : "");
-    b.xy = tilt[0];
-    b.xz = tilt[1];
-    b.yz = tilt[2];
-    b.triclinic = tri;
-    for (int d = 0; d < 3; d++) {
-        b.boundary[d] = bnd[d];
-        b.periodic[d] = bnd[d] == 'p';
-    }
-    free(bnd);
     free(elem);
-    H5Gclose(bx);
     H5Gclose(ty);
-    box_update(&b);
-    s->box = b;
+    /* The box as ckpt_open read and checked it. */
+    s->box = f->box;
     s->have_box = 1;
     md_decompose(s);
     char why[512];
