@@ -33,23 +33,27 @@ static const struct unit table[] = {
     {Q_ANGLE, "deg", 1.0},       {Q_ANGLE, "rad", 180.0 / M_PI},
     {Q_ANGULAR_RATE, "deg/ps", 1.0}, {Q_ANGULAR_RATE, "rad/ps", 180.0 / M_PI},
     {Q_ANGULAR_RATE, "deg/ns", 1e-3}, {Q_ANGULAR_RATE, "rad/ns", 180.0 / M_PI * 1e-3},
+    {Q_STRAIN_RATE, "1/ps", 1.0},    {Q_STRAIN_RATE, "1/s", 1e-12},  {Q_STRAIN_RATE, "1/ns", 1e-3},
+    {Q_STRAIN_RATE, "1/fs", 1e3},
 };
 
 static const char *names[Q_NQUANTITY] = {
     "length", "time", "temperature", "pressure", "energy", "mass",
     "number density", "mass density", "temperature rate", "force", "velocity", "angle", "angular rate",
+    "strain rate",
 };
 
 static const char *accepted[Q_NQUANTITY] = {
     "A, Angstrom, nm", "fs, ps, ns", "K", "bar, kbar, Pa, MPa, GPa, atm", "eV",
     "g/mol, amu", "A^-3, /A^3, nm^-3", "g/cm^3, kg/m^3", "K/ps, K/ns, K/s, K/fs", "eV/A, eV/Angstrom, nN",
     "A/ps, Angstrom/ps, m/s, A/fs", "deg, rad", "deg/ps, rad/ps, deg/ns, rad/ns",
+    "1/ps, 1/s, 1/ns, 1/fs",
 };
 
 const char *units_base(enum quantity q)
 {
     static const char *base[Q_NQUANTITY] = {"A", "ps", "K", "bar", "eV", "g/mol", "A^-3", "g/cm^3", "K/ps",
-                                            "eV/A", "A/ps", "deg", "deg/ps"};
+                                            "eV/A", "A/ps", "deg", "deg/ps", "1/ps"};
     return base[q];
 }
 
@@ -111,6 +115,7 @@ static const double range[Q_NQUANTITY][2] = {
     [Q_VELOCITY] = {-1e5, 1e5},           /* 1e7 m/s                      */
     [Q_ANGLE] = {-1e6, 1e6},
     [Q_ANGULAR_RATE] = {-1e6, 1e6},
+    [Q_STRAIN_RATE] = {-10.0, 10.0},      /* 1e13 /s                      */
 };
 
 void units_range(enum quantity q, double *lo, double *hi)

@@ -32,6 +32,7 @@ enum quantity {
     Q_VELOCITY,        /* A/ps                       */
     Q_ANGLE,           /* degrees (as LAMMPS)        */
     Q_ANGULAR_RATE,    /* degrees/ps                 */
+    Q_STRAIN_RATE,     /* 1/ps                       */
     Q_NQUANTITY
 };
 

@@ -748,6 +748,9 @@ static void need_rate_unit(deck *dk, enum quantity q, const char *what, double v
     if (q == Q_TEMPERATURE_RATE)
         deck_fail(dk, "%s: the %s needs a unit: %g K/ps or %g K/s (quench rates are quoted in K/s, mgmd's metal "
                   "unit is K/ps; accepted: %s)", dk->args[0], what, v, v, units_accepted(q));
+    if (q == Q_STRAIN_RATE)
+        deck_fail(dk, "%s: the %s needs a unit: %g 1/s or %g 1/ps (strain rates are quoted per second, mgmd's "
+                  "metal unit is 1/ps; accepted: %s)", dk->args[0], what, v, v, units_accepted(q));
 }
 
 /* A value in metal units against the physical range of its quantity. */
@@ -800,7 +803,7 @@ static double quantity_value(deck *dk, int *i, enum quantity q, const char *what
         need_rate_unit(dk, q, what, v);
         return v;
     }
-    if (isalpha((unsigned char)u[0]) || u[0] == '/')
+    if (isalpha((unsigned char)u[0]) || u[0] == '/' || (q == Q_STRAIN_RATE && !strncmp(u, "1/", 2)))
         deck_fail(dk, "%s: unknown %s unit '%s' for %s (expected %s%s%s)", dk->args[0], units_quantity_name(q), u,
                   what, units_accepted(q), keywords ? ", or one of: " : "", keywords ? keywords : "");
     need_rate_unit(dk, q, what, v);

@@ -44,6 +44,8 @@
     X(hold, CMD_ACTION)                                                      \
     X(cycle, CMD_ACTION)                                                     \
     X(minimize, CMD_ACTION)                                                  \
+    X(aqs, CMD_ACTION)                                                       \
+    X(elastic, CMD_ACTION)                                                   \
     X(schedule, CMD_SETTING)                                                 \
     /* selections (edit/) */                                                 \
     X(region, CMD_SETTING)                                                   \
@@ -59,6 +61,7 @@
     X(setforce, CMD_SETTING)                                                 \
     X(addforce, CMD_SETTING)                                                 \
     X(move, CMD_SETTING)                                                     \
+    X(deform, CMD_SETTING)                                                   \
     X(unfix, CMD_SETTING)                                                    \
     /* checkpoints (deck/restart.c) */                                       \
     X(checkpoint, CMD_SETTING)                                               \
@@ -70,6 +73,7 @@
     X(analyze, CMD_ACTION)                                                   \
     X(unobserve, CMD_SETTING)                                                \
     X(rdf, CMD_SETTING)                                                      \
+    X(stress_strain, CMD_SETTING)                                            \
     X(voronoi, CMD_SETTING)
 
 #define DECLARE(name, kind) void cmd_##name(deck *dk);

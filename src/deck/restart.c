@@ -513,6 +513,30 @@ void restart_after_command(deck *dk)
     stop_and_exit(dk, stop_reason(rs));
 }
 
+/* A command without dynamics between two of its stages (restart.h): the
+ * position is (this statement, `done` stages finished, step 0 of a run of
+ * 0 steps begun now), so the restart's replay resumes the command with
+ * dk->pos.resume set and resume_stage = done. `checkpoint every N` counts
+ * the steps the command advanced (minimiser iterations), as in runs. */
+int restart_between_stages(deck *dk, int done, int due)
+{
+    restart_state *rs = dk->rs;
+    md *s = dk->s;
+    int level = agreed_stop(rs);
+    if (rs->every > 0 && rs->next_due <= 0)
+        rs->next_due = (s->step / rs->every + 1) * rs->every;
+    int periodic = rs->every > 0 && s->step >= rs->next_due;
+    if (!level && !due && !periodic)
+        return 0;
+    ckpt_position pos = {rs->ncmd, dk->line, done, 0, 0, s->time};
+    write_at(dk, NULL, pos);
+    if (rs->every > 0)
+        rs->next_due = (s->step / rs->every + 1) * rs->every;
+    if (level)
+        stop_and_exit(dk, stop_reason(rs));
+    return 1;
+}
+
 /* The deck is done: no job script should resubmit it (write_stopped_note). */
 static void remove_stopped_note(const restart_state *rs)
 {

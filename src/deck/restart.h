@@ -51,6 +51,14 @@ void restart_record_decision(deck *dk, int value);
 /* Around every registered command: returns 1 to execute it, 0 to skip it. */
 int restart_before_command(deck *dk, const deck_command *c);
 void restart_after_command(deck *dk);
+/* A command that runs no dynamics but has stages of its own (aqs: strain
+ * increments), after `done` of them: a checkpoint if `due` (the command's
+ * own interval), if `checkpoint every N` steps have passed, or if a stop
+ * was signalled (then exit 75); collective, returns 1 if it wrote one. The
+ * state must be one the next stage rebuilds exactly (it re-neighbours
+ * first). A restart from it resumes the command with dk->pos.resume set
+ * and dk->pos.resume_stage = done; the command clears resume. */
+int restart_between_stages(deck *dk, int done, int due);
 /* At the end of the deck. */
 void restart_end_of_deck(deck *dk);
 

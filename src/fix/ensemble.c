@@ -2,11 +2,13 @@
  * thermostat and barostat entries (fix/ensemble.h) and drive their targets.
  *
  *   ensemble nve
- *   ensemble nvt temp T0 [T1] | temp schedule S  tdamp TAU [chain M] [group G]
- *   ensemble langevin temp ... damp TAU seed S [group G]
- *   ensemble npt temp ... tdamp TAU press P0 [P1] [unit] | press schedule S
- *                pdamp TAUP [couple iso|aniso|tri] [axes xyz|x|y|z|xy|xz|yz]
+ *   ensemble nvt temp T0 [T1] | temp schedule S  tdamp TAU [chain M] [sllod yes|no] [group G]
+ *   ensemble langevin temp ... damp TAU seed S [sllod yes|no] [group G]
+ *   ensemble npt temp ... tdamp TAU [press TARGET] [C TARGET]... pdamp TAUP
+ *                [couple iso|aniso|tri] [axes xyz|x|y|z|xy|xz|yz]
  *                [chain M] [pchain M]
+ *     TARGET: P0 [P1] [unit] | schedule S       (a pressure, bar)
+ *     C:      xx|x yy|y zz|z xy xz yz           (a component's own target)
  *   quench from T0 to T1 rate R
  *   hold T for D
  *   cycle N between TLOW and THIGH rate R hold D
@@ -15,7 +17,15 @@
  * follows a named schedule (fix/schedule_cmd.c) from the next run on.
  * quench, hold and cycle build their protocol as a schedule and run each
  * of its segments as a stage (a run with its own thermo lines, observers'
- * stage ends and timing table), the target ramping over the stage. */
+ * stage ends and timing table), the target ramping over the stage.
+ *
+ * Barostat targets (docs/ensembles.md, "Targets per component"): `press`
+ * applies to the axes of `axes` (default all three) that have no target of
+ * their own, and under couple tri to the tilts without one (at 0); a
+ * component keyword controls its component at its own target. Unnamed
+ * components are not controlled. A component keyword makes the coupling
+ * aniso unless `couple` is on the same line; couple iso needs equal
+ * diagonal targets. Targets are not inherited from an earlier line. */
 #include "core/error.h"
 #include "deck/deck.h"
 #include "fix/ensemble.h"
@@ -76,6 +86,169 @@ static int named_target(deck *dk, int *i, enum quantity q, const char *what, sch
     return 1;
 }
 
+/* A pressure target after `press` or a component keyword C: `P0 [P1]
+ * [unit]` (a ramp over each run; a unit after P1 alone applies to both) or
+ * `schedule S`. */
+static void pressure_target(deck *dk, int *i, const char *what, const char *kw, schedule *out)
+{
+    if (named_target(dk, i, Q_PRESSURE, what, out))
+        return;
+    int i0 = *i;
+    double p0 = deck_quantity(dk, i, Q_PRESSURE, "start pressure", kw), p1 = p0;
+    int unit0 = *i - i0 == 2;
+    if (number_next(dk, *i)) {
+        int i1 = *i;
+        p1 = deck_quantity(dk, i, Q_PRESSURE, "end pressure", kw);
+        int unit1 = *i - i1 == 2;
+        double f = 1.0;
+        if (unit1 && !unit0 && units_factor(Q_PRESSURE, dk->args[*i - 1], &f))
+            p0 *= f;
+        else if (unit0 && !unit1)
+            deck_fail(dk, "ensemble npt: give the pressure unit after both values or after each "
+                      "('%s 0 10 GPa' or '%s 0 GPa 10 GPa'), not after the first only", what, what);
+        /* LAMMPS' `x Pstart Pstop Pdamp`: a third number. */
+        if (number_next(dk, *i))
+            deck_fail(dk, "ensemble npt: %s takes a start and an end pressure; the damping time is 'pdamp TIME', "
+                      "one for all components (LAMMPS' '%s Pstart Pstop Pdamp' is '%s %s %s ... pdamp %s ps' "
+                      "here)", what, what, what, dk->args[i0], dk->args[i1], dk->args[*i]);
+    }
+    if (!isfinite(p0) || !isfinite(p1))
+        deck_fail(dk, "ensemble npt: pressures must be finite numbers");
+    schedule_run_ramp(out, p0, p1, Q_PRESSURE);
+}
+
+/* Two targets that are the same function of time: the same named schedule
+ * or the same per-run ramp (what couple iso needs of its axes). */
+static int same_target(const schedule *a, const schedule *b)
+{
+    if (strcmp(a->name, b->name) || a->quantity != b->quantity || a->nseg != b->nseg || a->repeat != b->repeat ||
+        a->per_run != b->per_run)
+        return 0;
+    for (int k = 0; k < a->nseg; k++) {
+        const schedule_segment *p = &a->seg[k], *q = &b->seg[k];
+        if (p->shape != q->shape || p->steps != q->steps || p->v0 != q->v0 || p->v1 != q->v1 ||
+            p->amplitude != q->amplitude || p->period != q->period || p->phase != q->phase || p->offset != q->offset)
+            return 0;
+    }
+    return 1;
+}
+
+/* A target for messages: "10000 bar (1 GPa)", a ramp, or "schedule 'S'". */
+static const char *target_text(const schedule *sc, char *out, size_t len)
+{
+    const double v0 = sc->nseg ? sc->seg[0].v0 : 0.0, v1 = sc->nseg ? sc->seg[0].v1 : 0.0;
+    if (sc->name[0])
+        snprintf(out, len, "schedule '%s'", sc->name);
+    else if (sc->nseg == 1 && sc->seg[0].shape == SCHEDULE_RAMP && v0 != v1)
+        snprintf(out, len, "%.6g -> %.6g bar (%.6g -> %.6g GPa)", v0, v1, v0 * 1e-4, v1 * 1e-4);
+    else
+        snprintf(out, len, "%.6g bar (%.6g GPa)", v0, v0 * 1e-4);
+    return out;
+}
+
+static const char *comp_name[BARO_NCOMP] = {"xx", "yy", "zz", "xy", "xz", "yz"};
+
+/* The component a keyword names: xx or x -> BARO_XX ... yz -> BARO_YZ; -1
+ * if none. */
+static int component_keyword(const char *k)
+{
+    for (int q = 0; q < BARO_NCOMP; q++)
+        if (!strcmp(k, comp_name[q]) || (q < 3 && k[0] == comp_name[q][0] && !k[1]))
+            return q;
+    return -1;
+}
+
+/* What an npt line's targets resolve to (the comment at the top): the
+ * controlled components, their targets, the coupling; deck errors for
+ * contradictions. */
+static void resolve_targets(deck *dk, ensemble_settings *e, int couple_given, int axes_given)
+{
+    static const char *axis = "xyz";
+    const md *s = dk->s;
+    int named = 0;
+    for (int q = 0; q < BARO_NCOMP; q++)
+        named += e->pnamed[q];
+    if (!e->have_press && !named)
+        deck_fail(dk, "ensemble npt: needs a pressure target: 'press P [P_end] [unit]' for the whole box, or one "
+                  "per component (xx, yy, zz, xy, xz, yz; e.g. 'xx 1 GPa yy 0 zz 0')");
+    if (axes_given && !e->have_press)
+        deck_fail(dk, "ensemble npt: 'axes' chooses the axes 'press' applies to, and this line has no press; "
+                  "give each axis to control its own target instead (xx, yy, zz)");
+    /* Targets per component: each axis on its own, unless this line says
+     * couple iso (the couple kept for the next line stays as given). */
+    const int iso = e->couple == BARO_ISO && !(named && !couple_given);
+    for (int q = 0; q < BARO_NCOMP; q++) {
+        e->bypress[q] = !e->pnamed[q] && e->have_press && q < 3 && e->paxis[q];
+        e->ctrl[q] = e->pnamed[q] || e->bypress[q] || (q >= 3 && e->couple == BARO_TRI);
+        if (e->bypress[q])
+            e->ptarget[q] = e->press;
+        else if (!e->pnamed[q]) /* uncontrolled, or a couple tri tilt without a target of its own */
+            schedule_constant(&e->ptarget[q], 0.0, Q_PRESSURE);
+    }
+    e->iso = iso;
+    const int ndiag = e->ctrl[0] + e->ctrl[1] + e->ctrl[2];
+    if (e->couple == BARO_TRI && ndiag < 3)
+        deck_fail(dk, "ensemble npt: couple tri controls all six components, but %s%s%s%s no target (%s); give "
+                  "press for the whole box or a target for each axis, or use couple aniso with the tilts to "
+                  "control (xy, xz, yz)", e->ctrl[0] ? "" : "x ", e->ctrl[1] ? "" : "y ", e->ctrl[2] ? "" : "z ",
+                  ndiag == 2 ? "has" : "have", e->have_press ? "'axes' leaves it out of press" : "no press");
+    if (e->iso) {
+        int first = -1;
+        char a[96], b[96];
+        for (int d = 0; d < 3; d++) {
+            if (!e->ctrl[d])
+                continue;
+            if (first < 0)
+                first = d;
+            else if (!same_target(&e->ptarget[first], &e->ptarget[d]))
+                deck_fail(dk, "ensemble npt: couple iso gives the controlled axes one strain rate, driven by their "
+                          "mean pressure, so they need one target, but %s is %s and %s is %s; use couple aniso "
+                          "(each axis on its own)", comp_name[first], target_text(&e->ptarget[first], a, sizeof a),
+                          comp_name[d], target_text(&e->ptarget[d], b, sizeof b));
+        }
+    }
+    for (int q = 0; q < BARO_NCOMP; q++) {
+        if (!e->ctrl[q])
+            continue;
+        for (int k = 0; k < (q < 3 ? 1 : 2); k++) {
+            int d = comp_name[q][k] - 'x';
+            if (s->box.boundary[d] != 'p')
+                deck_fail(dk, "ensemble npt: the box is not periodic along %c (boundary %c), so the barostat "
+                          "cannot control %s; a barostat needs periodic axes (control the others with "
+                          "'couple aniso axes ...' or with their own targets)", axis[d], s->box.boundary[d],
+                          e->bypress[q] ? "it" : comp_name[q]);
+        }
+        if (q >= 3 && s->have_box && !s->box.triclinic) {
+            if (e->couple == BARO_TRI && !e->pnamed[q])
+                deck_fail(dk, "ensemble npt: couple tri needs a triclinic box (xy xz yz in the data file, or "
+                          "'change_box all triclinic'); this one is orthogonal (use couple iso or aniso)");
+            deck_fail(dk, "ensemble npt: a target for the tilt %s needs a triclinic box (xy xz yz in the data file, "
+                      "or 'change_box all triclinic' first); this one is orthogonal", comp_name[q]);
+        }
+    }
+    /* With targets per component, say what the line resolved to. */
+    if (named && par_rank() == 0) {
+        char line[1024] = "", t[96];
+        size_t n = 0;
+        for (int q = 0; q < BARO_NCOMP; q++)
+            if (e->ctrl[q] && n < sizeof line) { /* 6 x ~70 characters: never full */
+                int w = snprintf(line + n, sizeof line - n, "%s%s %s", n ? ", " : "", comp_name[q],
+                                 target_text(&e->ptarget[q], t, sizeof t));
+                n += w > 0 ? (size_t)w : 0;
+            }
+        printf("ensemble npt: barostat targets %s; %s", line,
+               e->iso ? "the axes share one strain rate (iso)" : "each axis on its own");
+        const char *sep = "; not controlled:";
+        for (int q = 0; q < BARO_NCOMP; q++)
+            if (!e->ctrl[q] && (q < 3 || s->box.triclinic || !s->have_box)) {
+                printf("%s %s", sep, comp_name[q]);
+                sep = "";
+            }
+        printf("\n");
+        fflush(stdout);
+    }
+}
+
 void cmd_ensemble(deck *dk)
 {
     int i = 1;
@@ -97,10 +270,11 @@ void cmd_ensemble(deck *dk)
     } else if (!strcmp(kind, "nvt") || !strcmp(kind, "langevin") || !strcmp(kind, "npt")) {
         next.kind = !strcmp(kind, "nvt") ? ENS_NVT : !strcmp(kind, "npt") ? ENS_NPT : ENS_LANGEVIN;
         const int npt = next.kind == ENS_NPT;
-        const char *kw = npt ? "temp tdamp press pdamp couple axes chain pchain group"
-                             : "temp tdamp damp chain seed group";
-        int have_t = 0, have_damp = 0, have_seed = 0, have_p = 0, have_pdamp = 0;
+        const char *kw = npt ? "temp tdamp press pdamp couple axes chain pchain group xx yy zz xy xz yz x y z"
+                             : "temp tdamp damp chain seed group sllod";
+        int have_t = 0, have_damp = 0, have_seed = 0, have_pdamp = 0, couple_given = 0, axes_given = 0;
         next.group = GROUP_ALL;
+        next.sllod = 0;
         while (i < dk->nargs) {
             const char *k = deck_word(dk, &i, "keyword");
             if (!strcmp(k, "temp")) {
@@ -123,30 +297,25 @@ void cmd_ensemble(deck *dk)
             } else if (!strcmp(k, "seed") && next.kind == ENS_LANGEVIN) {
                 next.seed = (uint64_t)deck_int(dk, &i, "seed", 0, INT64_MAX);
                 have_seed = 1;
+            } else if (!strcmp(k, "sllod") && !npt) {
+                /* Under a `deform ... remap v` flow: thermostat the
+                 * velocity relative to the flow (fix/deform.c). */
+                next.sllod = deck_bool(dk, &i, "sllod");
             } else if (!strcmp(k, "group")) {
                 next.group = deck_group(dk, &i);
             } else if (!strcmp(k, "press") && npt) {
-                if (!named_target(dk, &i, Q_PRESSURE, "press", &next.press)) {
-                    /* P0 [P1] [unit]: a unit after P1 alone applies to both. */
-                    int i0 = i;
-                    double p0 = deck_quantity(dk, &i, Q_PRESSURE, "start pressure", kw), p1 = p0;
-                    int unit0 = i - i0 == 2;
-                    if (number_next(dk, i)) {
-                        int i1 = i;
-                        p1 = deck_quantity(dk, &i, Q_PRESSURE, "end pressure", kw);
-                        int unit1 = i - i1 == 2;
-                        double f = 1.0;
-                        if (unit1 && !unit0 && units_factor(Q_PRESSURE, dk->args[i - 1], &f))
-                            p0 *= f;
-                        else if (unit0 && !unit1)
-                            deck_fail(dk, "ensemble npt: give the pressure unit after both values or after each "
-                                      "('press 0 10 GPa' or 'press 0 GPa 10 GPa'), not after the first only");
-                    }
-                    if (!isfinite(p0) || !isfinite(p1))
-                        deck_fail(dk, "ensemble npt: pressures must be finite numbers");
-                    schedule_run_ramp(&next.press, p0, p1, Q_PRESSURE);
-                }
-                have_p = 1;
+                if (next.have_press)
+                    deck_fail(dk, "ensemble npt: press is given twice");
+                pressure_target(dk, &i, "press", kw, &next.press);
+                next.have_press = 1;
+            } else if (npt && component_keyword(k) >= 0) {
+                /* A component's own target (LAMMPS' fix npt x y z xy xz yz). */
+                const int q = component_keyword(k);
+                if (next.pnamed[q])
+                    deck_fail(dk, "ensemble npt: %s has two targets%s", comp_name[q],
+                              q < 3 ? " (x and xx, y and yy, z and zz name the same component)" : "");
+                pressure_target(dk, &i, comp_name[q], kw, &next.ptarget[q]);
+                next.pnamed[q] = 1;
             } else if (!strcmp(k, "pdamp") && npt) {
                 next.pdamp = deck_quantity(dk, &i, Q_TIME, "barostat damping time", kw);
                 if (!(next.pdamp > 0))
@@ -162,6 +331,7 @@ void cmd_ensemble(deck *dk)
                     next.couple = BARO_TRI;
                 else
                     deck_fail(dk, "ensemble npt: couple '%s' is not iso, aniso or tri", c);
+                couple_given = 1;
             } else if (!strcmp(k, "axes") && npt) {
                 const char *ax = deck_word(dk, &i, "coupled axes (xyz, x, y, z, xy, xz, yz)");
                 static const char *ok[] = {"xyz", "x", "y", "z", "xy", "xz", "yz"};
@@ -172,12 +342,14 @@ void cmd_ensemble(deck *dk)
                     deck_fail(dk, "ensemble npt: axes '%s' is not one of xyz, x, y, z, xy, xz, yz", ax);
                 for (int d = 0; d < 3; d++)
                     next.paxis[d] = strchr(ax, 'x' + d) != NULL;
+                axes_given = 1;
             } else if (!strcmp(k, "pchain") && npt) {
                 next.pchain = (int)deck_int(dk, &i, "barostat chain length", 0, NH_MAX_CHAIN);
             } else {
                 deck_fail(dk, "ensemble %s: unknown keyword '%s' (expected %s)", kind, k,
-                          npt ? "temp, tdamp, press, pdamp, couple, axes, chain, pchain, group"
-                              : next.kind == ENS_NVT ? "temp, tdamp, chain, group" : "temp, damp, seed, group");
+                          npt ? "temp, tdamp, press, xx, yy, zz, xy, xz, yz, pdamp, couple, axes, chain, "
+                                "pchain, group"
+                              : next.kind == ENS_NVT ? "temp, tdamp, chain, sllod, group" : "temp, damp, seed, sllod, group");
             }
         }
         if (!have_t || !have_damp)
@@ -185,8 +357,8 @@ void cmd_ensemble(deck *dk)
                       next.kind == ENS_LANGEVIN ? "damp" : "tdamp");
         if (next.kind == ENS_LANGEVIN && !have_seed)
             deck_fail(dk, "ensemble langevin: needs 'seed N' (its random forces are keyed by it)");
-        if (npt && (!have_p || !have_pdamp))
-            deck_fail(dk, "ensemble npt: needs 'press P [P_end] [unit]' and 'pdamp TIME'");
+        if (npt && !have_pdamp)
+            deck_fail(dk, "ensemble npt: needs 'pdamp TIME' (the barostat's damping time)");
         if (npt && next.group != GROUP_ALL)
             deck_fail(dk, "ensemble npt: the barostat acts on the whole box, so its thermostat does too; "
                       "thermostat a group with 'ensemble nvt ... group G' or 'ensemble langevin ... group G'");
@@ -194,17 +366,7 @@ void cmd_ensemble(deck *dk)
             mg_warn("%s:%d: a damping time of %g ps is under 10 time steps (%g ps): the thermostat will be stiff",
                     dk->path, dk->line, next.tdamp, s->dt);
         if (npt) {
-            static const char *axis = "xyz";
-            if (next.couple == BARO_TRI && !(next.paxis[0] && next.paxis[1] && next.paxis[2]))
-                deck_fail(dk, "ensemble npt: couple tri controls all six components; it takes only 'axes xyz'");
-            for (int d = 0; d < 3; d++)
-                if (next.paxis[d] && s->box.boundary[d] != 'p')
-                    deck_fail(dk, "ensemble npt: the box is not periodic along %c (boundary %c), so the barostat "
-                              "cannot couple it; a barostat needs periodic axes (couple the others with "
-                              "'couple aniso axes ...')", axis[d], s->box.boundary[d]);
-            if (next.couple == BARO_TRI && s->have_box && !s->box.triclinic)
-                deck_fail(dk, "ensemble npt: couple tri needs a triclinic box (xy xz yz in the data file); this "
-                          "one is orthogonal (use couple iso or aniso)");
+            resolve_targets(dk, &next, couple_given, axes_given);
             if (next.pdamp < 100 * s->dt)
                 mg_warn("%s:%d: a barostat damping time of %g ps is under 100 time steps (%g ps): the box will "
                         "ring (LAMMPS recommends ~1000 steps)", dk->path, dk->line, next.pdamp, s->dt);

@@ -7,10 +7,11 @@
  *             (fix/barostat.c), entries "thermostat" and "barostat"
  *   nve       neither
  *
- * Each entry follows its own target schedules ("temp", and "press" for the
- * barostat), set by `ensemble` and by `quench`, `hold` and `cycle`
- * (fix/ensemble.c). docs/ensembles.md has the equations and the step
- * order. */
+ * Each entry follows its own target schedules ("temp", and for the
+ * barostat one pressure target per controlled box component: `press` for
+ * the axes it covers, or a component's own, xx ... yz), set by `ensemble`
+ * and by `quench`, `hold` and `cycle` (fix/ensemble.c). docs/ensembles.md
+ * has the equations and the step order. */
 #ifndef MGMD_FIX_ENSEMBLE_H
 #define MGMD_FIX_ENSEMBLE_H
 
@@ -22,6 +23,8 @@
 enum ensemble_kind { ENS_NVE = 0, ENS_NVT = 1, ENS_LANGEVIN = 2, ENS_NPT = 3 };
 /* Barostat coupling styles. */
 enum baro_couple { BARO_ISO = 0, BARO_ANISO = 1, BARO_TRI = 2 };
+/* Box components, in the order of the virial and the pressure tensor. */
+enum baro_component { BARO_XX, BARO_YY, BARO_ZZ, BARO_XY, BARO_XZ, BARO_YZ, BARO_NCOMP };
 
 #define THERMOSTAT_FIX "thermostat"
 #define BAROSTAT_FIX "barostat"
@@ -38,6 +41,18 @@ typedef struct ensemble_settings {
     schedule press;              /* bar                                       */
     double pdamp;                /* ps                                        */
     int pchain;                  /* barostat chain length, 0 = none           */
+    /* Stress control: targets per component (BARO_XX ... BARO_YZ). Given on
+     * this line (never inherited from an earlier `ensemble` line): */
+    int have_press;              /* `press` was given                         */
+    int pnamed[BARO_NCOMP];      /* the component has a target of its own     */
+    /* ... and what the line resolves to (ensemble.c), the barostat's
+     * settings: */
+    int ctrl[BARO_NCOMP];        /* the barostat controls the component       */
+    int bypress[BARO_NCOMP];     /* its target is `press`'s                   */
+    int iso;                     /* the controlled diagonals share one rate   */
+    schedule ptarget[BARO_NCOMP]; /* bar: each controlled component's target  */
+    int sllod;                   /* thermostat the peculiar velocity (SLLOD)  */
+                                 /* under a `deform ... remap v` flow         */
 } ensemble_settings;
 
 void ensemble_defaults(ensemble_settings *e);
@@ -53,6 +68,13 @@ fix *barostat_new(const ensemble_settings *e, const fix *old);
 void nose_hoover_settings(const fix *f, ensemble_settings *e);
 void langevin_settings(const fix *f, ensemble_settings *e);
 void barostat_settings(const fix *f, ensemble_settings *e);
+/* Which box components (BARO_XX ... BARO_YZ) the barostat entry f moves:
+ * ctrl[q] = 1 for each; returns how many (0, all ctrl[q] = 0, if f is not
+ * the barostat). For a box-deformation fix to refuse a component the
+ * barostat also drives (LAMMPS: "Cannot use fix npt and fix deform on
+ * same component of stress tensor"). An uncontrolled tilt still scales
+ * with the lengths the barostat changes (h' = exp(omega_dot t) h). */
+int barostat_controls(const fix *f, int ctrl[BARO_NCOMP]);
 /* Which ensemble made the thermostat entry f (ENS_NVT, ENS_NPT, ENS_LANGEVIN). */
 enum ensemble_kind thermostat_ensemble(const fix *f);
 

@@ -6,8 +6,10 @@
  * sigma^2 = kT/m), half drift, kick. The O step sits in the middle of the
  * drift (hook mid_drift). Random numbers are keyed by (seed, atom id,
  * step): identical on any rank count. Acts on its group, less the atoms a
- * fix holds. Its energy for the conserved quantity is minus the heat it
- * added. Communication: one reduction per step (that heat). */
+ * fix holds. Under a streaming flow with sllod (fix/deform.c) it acts on
+ * the peculiar velocity v - u(x) and adds SLLOD's flow term. Its energy
+ * for the conserved quantity is minus the heat it added. Communication:
+ * one reduction per step (that heat). */
 #include "core/error.h"
 #include "core/rng.h"
 #include "core/units.h"
@@ -24,6 +26,7 @@ typedef struct langevin {
     uint64_t seed;
     double reservoir;             /* eV: heat the bath removed (added < 0)    */
     double t_target;              /* K                                        */
+    int sllod;                    /* on the peculiar velocity (a flow)        */
 } langevin;
 
 static void begin_run(fix *f, md *s, const step_info *si)
@@ -31,6 +34,14 @@ static void begin_run(fix *f, md *s, const step_info *si)
     langevin *d = f->data;
     schedule_begin_run(&d->temp, si->start);
     d->t_target = fix_target(&d->temp, si);
+}
+
+static void setup(fix *f, md *s, const step_info *si)
+{
+    if (((langevin *)f->data)->sllod && !s->flow)
+        mg_fail_all("ensemble: the thermostat has 'sllod yes' but no deform fix makes a streaming flow (remap v); "
+                    "SLLOD thermostats the velocity relative to that flow (add 'deform NAME ... remap v', or drop "
+                    "sllod)");
 }
 
 static void initial(fix *f, md *s, const step_info *si)
@@ -52,6 +63,7 @@ static void o_step(fix *f, md *s, const step_info *si)
     uint32_t stream = RNG_LANGEVIN | (uint32_t)(step >> 30) << 4;
     uint32_t idx = (uint32_t)(step & 0x3fffffffu) << 1;
     const uint64_t bit = group_bit(f->group), held = s->held;
+    const int flow = d->sllod && s->flow;
     double dke = 0.0;
     for (int i = 0; i < a->nlocal; i++) {
         if (!(a->mask[i] & bit) || (a->mask[i] & held))
@@ -62,6 +74,21 @@ static void o_step(fix *f, md *s, const step_info *si)
         rng_normal2(d->seed, (uint64_t)a->id[i], stream, idx, g);
         rng_normal2(d->seed, (uint64_t)a->id[i], stream, idx + 1, g + 2);
         double *v = a->v[i];
+        if (flow) {
+            /* On the peculiar velocity, with SLLOD's flow term over dt. */
+            double u[3];
+            md_streaming(s, a->x[i], u);
+            double before = 0.0, after = 0.0;
+            for (int q = 0; q < 3; q++)
+                before += (v[q] - u[q]) * (v[q] - u[q]);
+            md_flow_scale(s, a->x[i], v, c1, dt);
+            for (int q = 0; q < 3; q++) {
+                v[q] += c2 * sigma * g[q];
+                after += (v[q] - u[q]) * (v[q] - u[q]);
+            }
+            dke += 0.5 * m * (after - before) * MG_MVV2E;
+            continue;
+        }
         double before = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
         for (int q = 0; q < 3; q++)
             v[q] = c1 * v[q] + c2 * sigma * g[q];
@@ -115,6 +142,7 @@ static const fix_ops langevin_ops = {
     .kind = "langevin",
     .order = FIX_ORDER_THERMOSTAT,
     .begin_run = begin_run,
+    .setup = setup,
     .initial = initial,
     .mid_drift = o_step,
     .energy = energy,
@@ -134,6 +162,7 @@ fix *langevin_new(const ensemble_settings *e, const fix *old)
     d->temp = e->temp;
     d->damp = e->tdamp;
     d->seed = e->seed;
+    d->sllod = e->sllod;
     f->data = d;
     return f;
 }
@@ -146,5 +175,6 @@ void langevin_settings(const fix *f, ensemble_settings *e)
     e->temp = d->temp;
     e->tdamp = d->damp;
     e->seed = d->seed;
+    e->sllod = d->sllod;
     e->group = f->group;
 }

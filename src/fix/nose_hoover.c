@@ -8,6 +8,8 @@
  * Q0 = Nf kT tau^2, Qi = kT tau^2 (tau = tdamp), as LAMMPS' fix nvt. Nf is
  * the group's degrees of freedom (md_group_dof: 3N - 3 for the whole
  * system, 3 per atom for a part of it); atoms a fix holds are left alone.
+ * Under a streaming flow with sllod (fix/deform.c) the chain acts on the
+ * peculiar velocity v - u(x) (SLLOD; docs/deformation.md).
  * Its energy for the conserved quantity is
  * sum Q_i eta_dot_i^2 / 2 + Nf kT eta_0 + kT sum_{i>0} eta_i.
  * Communication: one reduction per half step (the group's kinetic energy),
@@ -28,6 +30,7 @@ typedef struct nose_hoover {
     double eta[NH_MAX_CHAIN], eta_dot[NH_MAX_CHAIN];
     double t_target;              /* K, at the current step                   */
     double dof;                   /* of the group, as of the run's start      */
+    int sllod;                    /* thermostat the peculiar velocity          */
 } nose_hoover;
 
 static double chain_mass(const nose_hoover *d, int k, double dof, double kt)
@@ -36,6 +39,9 @@ static double chain_mass(const nose_hoover *d, int k, double dof, double kt)
     return (k == 0 ? dof : 1.0) * kt * tau2;
 }
 
+/* Under a streaming flow (sllod): the chain sees and scales the peculiar
+ * velocity v - u(x), and the velocity gains the SLLOD flow term
+ * (u.grad)u dt/2 (fix/deform.c, docs/deformation.md). */
 static void half_step(fix *f, md *s)
 {
     nose_hoover *d = f->data;
@@ -44,7 +50,8 @@ static void half_step(fix *f, md *s)
     const double dof = d->dof, kt = MG_BOLTZ * d->t_target;
     if (dof <= 0 || kt <= 0)
         return;
-    double ke2 = 2.0 * md_group_kinetic(s, f->group, NULL); /* sum m v^2, eV */
+    const int flow = d->sllod && s->flow;
+    double ke2 = 2.0 * (flow ? md_peculiar_kinetic(s, f->group, NULL) : md_group_kinetic(s, f->group, NULL));
     double Q[NH_MAX_CHAIN] = {0};
     for (int k = 0; k < M; k++)
         Q[k] = chain_mass(d, k, dof, kt);
@@ -53,6 +60,10 @@ static void half_step(fix *f, md *s)
     for (int i = 0; i < a->nlocal; i++) {
         if (!(a->mask[i] & bit) || (a->mask[i] & held))
             continue;
+        if (flow) {
+            md_flow_scale(s, a->x[i], a->v[i], scale, 0.5 * s->dt);
+            continue;
+        }
         for (int q = 0; q < 3; q++)
             a->v[i][q] *= scale;
     }
@@ -64,6 +75,16 @@ static void begin_run(fix *f, md *s, const step_info *si)
     schedule_begin_run(&d->temp, si->start);
     d->t_target = fix_target(&d->temp, si);
     d->dof = md_group_dof(s, f->group);
+}
+
+/* After every fix's begin_run: a SLLOD thermostat needs the flow a
+ * `deform ... remap v` publishes. */
+static void setup(fix *f, md *s, const step_info *si)
+{
+    if (((nose_hoover *)f->data)->sllod && !s->flow)
+        mg_fail_all("ensemble: the thermostat has 'sllod yes' but no deform fix makes a streaming flow (remap v); "
+                    "SLLOD thermostats the velocity relative to that flow (add 'deform NAME ... remap v', or drop "
+                    "sllod)");
 }
 
 static void initial(fix *f, md *s, const step_info *si)
@@ -138,6 +159,7 @@ static const fix_ops nose_hoover_ops = {
     .kind = "nvt",
     .order = FIX_ORDER_THERMOSTAT,
     .begin_run = begin_run,
+    .setup = setup,
     .initial = initial,
     .final = final,
     .rebuilt = rebuilt,
@@ -160,6 +182,7 @@ fix *nose_hoover_new(const ensemble_settings *e, const fix *old)
     d->temp = e->temp;
     d->tdamp = e->tdamp;
     d->nchain = e->nchain;
+    d->sllod = e->sllod;
     f->data = d;
     return f;
 }
@@ -172,6 +195,7 @@ void nose_hoover_settings(const fix *f, ensemble_settings *e)
     e->temp = d->temp;
     e->tdamp = d->tdamp;
     e->nchain = d->nchain;
+    e->sllod = d->sllod;
     e->group = f->group;
 }
 

@@ -703,6 +703,7 @@ static void write_file(const char *path, md *s, const ckpt_sections *sec, const 
     attr_dbls(bx, "hi", s->box.hi, 3);
     double tilt[3] = {s->box.xy, s->box.xz, s->box.yz};
     attr_dbls(bx, "tilt", tilt, 3);
+    attr_dbls(bx, "tilt_flipped", s->box.tilt_flipped, 3);
     int tri = s->box.triclinic;
     attr_ints(bx, "triclinic", &tri, 1);
     char bnd[4] = {s->box.boundary[0], s->box.boundary[1], s->box.boundary[2], '\0'};
@@ -1030,6 +1031,11 @@ static int check_records(ckpt_file *f, char *why, size_t whylen)
               attr_read(st, "step", H5T_NATIVE_INT64, &step, 1) | attr_read(st, "time", H5T_NATIVE_DOUBLE, &time, 1) |
               attr_read(st, "dt", H5T_NATIVE_DOUBLE, &dt, 1) |
               attr_read(st, "bath_energy", H5T_NATIVE_DOUBLE, &bath, 1) || !bnd || !elem;
+    /* Tilt removed by flips (box.h): absent in files of boxes written before
+     * flips were recorded, which never flipped. */
+    double flipped[3] = {0, 0, 0};
+    if (!bad && H5Aexists(bx, "tilt_flipped") > 0)
+        bad = attr_read(bx, "tilt_flipped", H5T_NATIVE_DOUBLE, flipped, 3) != 0;
     int nmass = -1;
     if (!bad && H5Aexists(ty, "mass") > 0) {
         hid_t a = H5Aopen(ty, "mass", H5P_DEFAULT);
@@ -1079,7 +1085,8 @@ static int check_records(ckpt_file *f, char *why, size_t whylen)
         if (!isfinite(b.lo[d]) || !isfinite(b.hi[d]) || !(b.hi[d] > b.lo[d]))
             snprintf(why, whylen, "%s: the box is not a box: along %c, lo = %g and hi = %g Angstrom (hi must "
                      "exceed lo, both finite)", P, "xyz"[d], b.lo[d], b.hi[d]);
-    if (!why[0] && (!isfinite(tilt[0]) || !isfinite(tilt[1]) || !isfinite(tilt[2])))
+    if (!why[0] && (!isfinite(tilt[0]) || !isfinite(tilt[1]) || !isfinite(tilt[2]) || !isfinite(flipped[0]) ||
+                    !isfinite(flipped[1]) || !isfinite(flipped[2])))
         snprintf(why, whylen, "%s: the box's tilts are not finite", P);
     if (!why[0] && tri != 0 && tri != 1)
         snprintf(why, whylen, "%s: the box's triclinic flag is %d (0 or 1)", P, tri);
@@ -1141,6 +1148,7 @@ static int check_records(ckpt_file *f, char *why, size_t whylen)
         b.xy = tilt[0];
         b.xz = tilt[1];
         b.yz = tilt[2];
+        memcpy(b.tilt_flipped, flipped, sizeof flipped);
         b.triclinic = tri;
         for (int d = 0; d < 3; d++) {
             b.boundary[d] = bnd[d];

@@ -159,6 +159,15 @@ int thermo_parse_column(const char *spec, const md *s, thermo_column *c, char *e
         snprintf(c->header, sizeof c->header, "natoms");
         return 0;
     }
+    if (!strcmp(name, "ptemp")) {
+        /* The peculiar temperature: the streaming flow of a `deform ...
+         * remap v` taken out (equal to temp without one). */
+        if (unit_scale(Q_TEMPERATURE, "K", unit, &c->scale, err, errlen, name) != 0)
+            return -1;
+        c->kind = TC_PTEMP;
+        snprintf(c->header, sizeof c->header, "ptemp[%s]", shown ? shown : "K");
+        return 0;
+    }
     if (!strncmp(name, "v_", 2)) {
         const char *v = name + 2;
         int ok = *v != '\0';
@@ -213,8 +222,8 @@ int thermo_parse_column(const char *spec, const md *s, thermo_column *c, char *e
             return 0;
         }
     snprintf(err, errlen, "unknown column '%s' (step time temp pe ke etotal press pxx pyy pzz pxy pxz pyz vol "
-             "density econserve enthalpy, lx ly lz xlo xhi ylo yhi zlo zhi xy xz yz, natoms, count_G temp_G ke_G "
-             "pe_G for a group G, v_NAME for an equal variable; NAME[UNIT] for another unit)", spec);
+             "density econserve enthalpy, ptemp, lx ly lz xlo xhi ylo yhi zlo zhi xy xz yz, natoms, count_G temp_G "
+             "ke_G pe_G for a group G, v_NAME for an equal variable; NAME[UNIT] for another unit)", spec);
     return -1;
 }
 
@@ -351,6 +360,11 @@ static void compute_columns(const thermo *t, md *s, const double v[THERMO_NCOL],
         case TC_THERMO: x = v[c->index]; break;
         case TC_BOX: x = thermo_keyword_value(s, KEY_BOX + c->index); break;
         case TC_NATOMS: x = thermo_keyword_value(s, KEY_NATOMS); break;
+        case TC_PTEMP: {
+            double dof = md_dof(s);
+            x = dof > 0 ? 2.0 * md_peculiar_kinetic(s, GROUP_ALL, NULL) / (dof * MG_BOLTZ) : 0.0;
+            break;
+        }
         case TC_VARIABLE:
             if (!t->variable)
                 mg_fail_all("thermo: column v_%s needs the deck's variables", c->var);

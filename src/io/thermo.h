@@ -35,7 +35,7 @@
 enum { THERMO_NCOL = 17, THERMO_MAX_GROUPS = 8, THERMO_GROUP_NCOL = 4, THERMO_MAX_COLUMNS = 64 };
 
 /* A custom column: what it shows and how its header reads. */
-enum thermo_column_kind { TC_THERMO, TC_BOX, TC_NATOMS, TC_GROUP, TC_VARIABLE };
+enum thermo_column_kind { TC_THERMO, TC_BOX, TC_NATOMS, TC_GROUP, TC_VARIABLE, TC_PTEMP };
 typedef struct thermo_column {
     enum thermo_column_kind kind;
     int index;              /* TC_THERMO: of the default set; TC_BOX: of   */

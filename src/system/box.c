@@ -100,6 +100,28 @@ void box_unwrap(const box *b, const double x[3], const int image[3], double out[
         out[k] = x[k] + b->h[k][0] * image[0] + b->h[k][1] * image[1] + b->h[k][2] * image[2];
 }
 
+int box_flip(box *b)
+{
+    const double lx = b->len[0], ly = b->len[1];
+    if (!b->triclinic || (!(fabs(b->yz) > 0.5 * ly) && !(fabs(b->xz) > 0.5 * lx) && !(fabs(b->xy) > 0.5 * lx)))
+        return 0;
+    const double xy0 = b->xy, xz0 = b->xz, yz0 = b->yz;
+    if (fabs(b->yz) > 0.5 * ly) {
+        double k = nearbyint(b->yz / ly);
+        b->yz -= k * ly;
+        b->xz -= k * b->xy;
+    }
+    if (fabs(b->xz) > 0.5 * lx)
+        b->xz -= nearbyint(b->xz / lx) * lx;
+    if (fabs(b->xy) > 0.5 * lx)
+        b->xy -= nearbyint(b->xy / lx) * lx;
+    b->tilt_flipped[0] += xy0 - b->xy;
+    b->tilt_flipped[1] += xz0 - b->xz;
+    b->tilt_flipped[2] += yz0 - b->yz;
+    box_update(b);
+    return 1;
+}
+
 int box_check_tilts(const box *b, char *err, int errlen)
 {
     const double eps = 1e-9;

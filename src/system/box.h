@@ -15,6 +15,11 @@
 typedef struct box {
     double lo[3], hi[3];
     double xy, xz, yz;
+    /* Tilt taken out by box flips (A; xy xz yz): tilt + tilt_flipped is the
+     * shear applied since the box was made, continuous across flips, which
+     * is what strains are measured from. Zero for a box that never
+     * flipped; checkpointed with the box. */
+    double tilt_flipped[3];
     int triclinic;
     char boundary[3];      /* 'p', 'f' or 's' per dimension                 */
     int periodic[3];       /* derived: boundary == 'p'                      */
@@ -35,6 +40,11 @@ void box_face_distances(const box *b, double d[3]);
 void box_remap(const box *b, double x[3], int image[3]);
 /* Unwrapped position from wrapped position and image flags. */
 void box_unwrap(const box *b, const double x[3], const int image[3], double out[3]);
+/* If a tilt passed half the box length it tilts along, replace the cell by
+ * the equivalent less-skewed one (the same lattice of periodic images, as
+ * LAMMPS' box flip: c' = c - k b for yz, c' -= k a for xz, b' = b - k a for
+ * xy), adding what it removed to tilt_flipped. Returns 1 if it flipped. */
+int box_flip(box *b);
 /* Largest tilt allowed by LAMMPS (|xy| <= lx/2 etc.); returns 0 if fine. */
 int box_check_tilts(const box *b, char *err, int errlen);
 

@@ -214,6 +214,64 @@ void md_change_box(md *s, const box *nb)
     }
 }
 
+void md_set_box(md *s, const box *nb)
+{
+    s->box = *nb;
+    box_update(&s->box);
+    s->box_changes++;
+}
+
+void md_streaming(const md *s, const double x[3], double u[3])
+{
+    if (!s->flow) {
+        u[0] = u[1] = u[2] = 0.0;
+        return;
+    }
+    double l[3];
+    box_to_lamda(&s->box, x, l);
+    for (int r = 0; r < 3; r++)
+        u[r] = s->lo_rate[r] + s->hdot[r][0] * l[0] + s->hdot[r][1] * l[1] + s->hdot[r][2] * l[2];
+}
+
+void md_flow_scale(const md *s, const double x[3], double v[3], double scale, double tau)
+{
+    double u[3], g[3][3];
+    md_streaming(s, x, u);
+    /* grad u = hdot h^-1: g[r][c] = du_r/dx_c. */
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++)
+            g[r][c] = s->hdot[r][0] * s->box.hinv[0][c] + s->hdot[r][1] * s->box.hinv[1][c] +
+                      s->hdot[r][2] * s->box.hinv[2][c];
+    for (int r = 0; r < 3; r++)
+        v[r] = u[r] + scale * (v[r] - u[r]) + tau * (g[r][0] * u[0] + g[r][1] * u[1] + g[r][2] * u[2]);
+}
+
+int md_flip_box(md *s, const char *who)
+{
+    const box old = s->box;
+    if (!box_flip(&s->box))
+        return 0;
+    s->box_changes++;
+    const box *b = &s->box;
+    /* x + H n = x + H' n': the same unwrapped position in the new cell. */
+    atoms *a = &s->atoms;
+    for (int i = 0; i < a->nlocal; i++) {
+        double u[3], n[3];
+        for (int r = 0; r < 3; r++)
+            u[r] = old.h[r][0] * a->image[i][0] + old.h[r][1] * a->image[i][1] + old.h[r][2] * a->image[i][2];
+        for (int r = 0; r < 3; r++)
+            n[r] = b->hinv[r][0] * u[0] + b->hinv[r][1] * u[1] + b->hinv[r][2] * u[2];
+        for (int r = 0; r < 3; r++)
+            a->image[i][r] = (int)nearbyint(n[r]);
+    }
+    if (par_rank() == 0) {
+        printf("%s: step %lld: box flipped to tilts xy %.6g xz %.6g yz %.6g A (were %.6g %.6g %.6g)\n", who,
+               (long long)s->step, b->xy, b->xz, b->yz, old.xy, old.xz, old.yz);
+        fflush(stdout);
+    }
+    return 1;
+}
+
 void md_atoms_changed(md *s)
 {
     atoms *a = &s->atoms;
@@ -225,10 +283,12 @@ void md_atoms_changed(md *s)
     s->ready = 0;
 }
 
+static double kinetic(const md *s, uint64_t want, uint64_t skip, int peculiar, double ktensor[6]);
+
 double md_pressure(md *s, double p[6])
 {
     double kt[6];
-    md_kinetic(s, kt);
+    kinetic(s, group_bit(GROUP_ALL), 0, 1, kt);
     for (int q = 0; q < 6; q++)
         p[q] = (kt[q] + s->virial[q]) / s->box.volume * MG_NKTV2P;
     return (p[0] + p[1] + p[2]) / 3.0;
@@ -237,15 +297,23 @@ double md_pressure(md *s, double p[6])
 /* Sum m v_a v_b over owned atoms with a bit of `want` and none of `skip`,
  * over ranks, in eV; returns the kinetic energy. One loop for the system's
  * and a group's, so that `all` with nothing held gives the same bits. */
-static double kinetic(const md *s, uint64_t want, uint64_t skip, double ktensor[6])
+static double kinetic(const md *s, uint64_t want, uint64_t skip, int peculiar, double ktensor[6])
 {
     const atoms *a = &s->atoms;
     double k[6] = {0}, out[6];
+    peculiar = peculiar && s->flow;
     for (int i = 0; i < a->nlocal; i++) {
         if (!(a->mask[i] & want) || (a->mask[i] & skip))
             continue;
         double m = atoms_mass(a, i);
         const double *v = a->v[i];
+        double vp[3];
+        if (peculiar) {
+            md_streaming(s, a->x[i], vp);
+            for (int q = 0; q < 3; q++)
+                vp[q] = v[q] - vp[q];
+            v = vp;
+        }
         k[0] += m * v[0] * v[0];
         k[1] += m * v[1] * v[1];
         k[2] += m * v[2] * v[2];
@@ -261,9 +329,14 @@ static double kinetic(const md *s, uint64_t want, uint64_t skip, double ktensor[
     return 0.5 * (out[0] + out[1] + out[2]);
 }
 
-double md_kinetic(const md *s, double ktensor[6]) { return kinetic(s, group_bit(GROUP_ALL), 0, ktensor); }
+double md_kinetic(const md *s, double ktensor[6]) { return kinetic(s, group_bit(GROUP_ALL), 0, 0, ktensor); }
 
-double md_group_kinetic(const md *s, int g, double ktensor[6]) { return kinetic(s, group_bit(g), s->held, ktensor); }
+double md_group_kinetic(const md *s, int g, double ktensor[6]) { return kinetic(s, group_bit(g), s->held, 0, ktensor); }
+
+double md_peculiar_kinetic(const md *s, int g, double ktensor[6])
+{
+    return kinetic(s, group_bit(g), s->held, 1, ktensor);
+}
 
 int64_t md_group_mobile(const md *s, int g)
 {

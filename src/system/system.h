@@ -48,6 +48,14 @@ typedef struct md {
     double virial[6];        /* eV: xx yy zz xy xz yz                        */
     int64_t energy_at;
     int ready;               /* ghosts, lists and forces are current         */
+    /* Streaming flow (a `deform ... remap v` fix, fix/deform.c): atoms'
+     * velocities include the flow u(x) = lo_rate + hdot h^-1 (x - lo) of the
+     * deforming box, hdot the edges' rates (A/ps; columns a, b, c as
+     * box.h's h) and lo_rate the corner's (A/ps). SLLOD thermostats, the
+     * kinetic part of the pressure and the peculiar temperature take v - u. */
+    int flow;
+    double hdot[3][3];
+    double lo_rate[3];
     double bath_energy;      /* eV held by a thermostat (ensemble.h), so     */
                              /* thermo can report the conserved quantity      */
     timers tm;
@@ -76,18 +84,41 @@ int md_refresh(md *s, int strict);
  * coordinates); ghosts follow at the next md_refresh(). Velocities are not
  * touched. Collective only in that every rank must call it. */
 void md_change_box(md *s, const box *nb);
+/* Replace the box leaving the atoms where they are (a deformation whose
+ * flow the velocities carry, `remap v`). */
+void md_set_box(md *s, const box *nb);
+/* The streaming velocity u(x) of the flow at x (A/ps; zero without flow). */
+void md_streaming(const md *s, const double x[3], double u[3]);
+/* A thermostat's update of an atom's velocity under the flow over a time
+ * tau (ps): the peculiar part scaled, v <- u + scale (v - u), plus SLLOD's
+ * flow term (u.grad)u tau, which with v the total velocity (x drifts by v)
+ * is what makes the peculiar momentum obey dp/dt = F - p.grad(u); zero for
+ * simple shear, where SLLOD is Newton's equations under a sheared box. */
+void md_flow_scale(const md *s, const double x[3], double v[3], double scale, double tau);
 /* After an edit added, removed or moved owned atoms anywhere (collective):
  * the global count, atoms wrapped into the periodic box (image flags
  * updated) and sent to the ranks that own them, dynamic groups and group
  * counts brought up to date; ghosts and lists are made again before the
  * next forces. Fails naming the atom if one is outside a fixed boundary. */
 void md_atoms_changed(md *s);
+/* Flip the box if a tilt passed half a box length (box_flip), keeping every
+ * atom's unwrapped position (image flags re-expressed in the new cell;
+ * positions are wrapped by the next re-neighbouring, which the caller
+ * does: fixes_reneighbor in a run, md_reneighbor elsewhere). Prints the
+ * flip on rank 0 with `who` (the fix or command). Returns 1 if it flipped. */
+int md_flip_box(md *s, const char *who);
 /* Pressure tensor (bar, xx yy zz xy xz yz) from the last energy evaluation
- * and the current velocities; returns the scalar pressure (bar). */
+ * and the current velocities (their thermal part under a streaming flow,
+ * as LAMMPS' pressure with a temp/deform temperature); returns the scalar
+ * pressure (bar). */
 double md_pressure(md *s, double p[6]);
 
 /* Global kinetic energy (eV) and kinetic tensor sum m v_a v_b (eV). */
 double md_kinetic(const md *s, double ktensor[6]);
+/* md_group_kinetic with the streaming flow taken out of the velocities,
+ * v - u(x) (equal to it without flow): the thermal part, what SLLOD
+ * thermostats and the peculiar temperature use (collective). */
+double md_peculiar_kinetic(const md *s, int g, double ktensor[6]);
 /* The same over the owned atoms in group g that no fix holds (collective). */
 double md_group_kinetic(const md *s, int g, double ktensor[6]);
 /* Atoms in group g that no fix holds (collective when a fix holds atoms or
