@@ -190,18 +190,13 @@ static void check_companions(fix *f, md *s)
     const fix_list *fx = f->list;
     const fix *th = fixes_find(fx, THERMOSTAT_FIX), *ba = fixes_find(fx, BAROSTAT_FIX);
     if (ba) {
-        ensemble_settings e;
-        ensemble_defaults(&e);
-        barostat_settings(ba, &e);
-        for (int c = 0; c < 3; c++)
-            if (d->style[c] != DF_NONE && e.paxis[c])
-                mg_fail_all("%s: deform %s drives %s, which the barostat also couples: couple only the other axes "
-                            "(e.g. 'ensemble npt ... couple aniso axes %s' for uniaxial stress)", d->where, f->name,
-                            component_name[c], c == 0 ? "yz" : c == 1 ? "xz" : "xy");
-        for (int c = 3; c < 6; c++)
-            if (d->style[c] != DF_NONE && e.couple == BARO_TRI)
-                mg_fail_all("%s: deform %s drives the tilt %s, which the barostat (couple tri) also controls; use "
-                            "couple aniso with a tilt deformation", d->where, f->name, component_name[c]);
+        int ctrl[BARO_NCOMP];
+        barostat_controls(ba, ctrl);
+        for (int c = 0; c < 6; c++)
+            if (d->style[c] != DF_NONE && ctrl[c])
+                mg_fail_all("%s: deform %s drives %s, which the barostat also controls: give the barostat only the "
+                            "other components (uniaxial stress along x: 'ensemble npt ... yy 0 zz 0 pdamp ...', or "
+                            "'press 0 couple aniso axes yz')", d->where, f->name, component_name[c]);
         if (d->remap == REMAP_V)
             mg_fail_all("%s: deform %s: remap v (a streaming flow) cannot run under a barostat, which would act on "
                         "the streaming velocity; use remap x with ensemble npt", d->where, f->name);

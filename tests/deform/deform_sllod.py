@@ -131,7 +131,10 @@ run 8000
          "axes yz\ndeform sh xy erate 1e10 1/s remap v\nrun 10\n", r"in\.deck:8: deform sh: remap v .*barostat"),
         ("axis also barostatted", "ensemble npt temp 1500 K tdamp 0.1 ps press 0 pdamp 1 ps couple aniso\n"
          "deform pull xx erate 1e10 1/s\nrun 10\n", r"in\.deck:8: deform pull drives xx, which the barostat also "
-         r"couples"),
+         r"controls"),
+        ("axis with its own barostat target", "ensemble npt temp 1500 K tdamp 0.1 ps xx 0 yy 0 pdamp 1 ps\n"
+         "deform pull xx erate 1e10 1/s\nrun 10\n", r"in\.deck:8: deform pull drives xx, which the barostat also "
+         r"controls"),
         ("rate without a unit", "deform sh xy erate 1e10\n", r"in\.deck:7: deform: the strain rate needs a unit"),
         ("two fixes on one component", "deform a xy erate 1e10 1/s\ndeform b xy vel 0.1 A/ps\n",
          r"in\.deck:8: deform: xy is driven by deform 'a' already"),
