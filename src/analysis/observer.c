@@ -12,6 +12,17 @@
 #include <stdio.h>
 #include <string.h>
 
+observer *observer_new(const char *name, const observer_ops *ops, int every, int at_end)
+{
+    observer *ob = mg_calloc(1, sizeof *ob);
+    snprintf(ob->name, sizeof ob->name, "%s", name);
+    ob->ops = ops;
+    ob->every = every;
+    ob->at_end = at_end;
+    ob->last_step = -1;
+    return ob;
+}
+
 int observer_add_prop(observer *ob, md *s, const char *col, int width, int integer)
 {
     char name[160];

@@ -52,6 +52,10 @@ struct observer {
     void *data;                    /* the observer's own                     */
 };
 
+/* A new observer (heap, data NULL) named `name` (the caller checked it
+ * fits), sampling every `every` steps and/or at stage ends; nothing
+ * sampled yet. */
+observer *observer_new(const char *name, const observer_ops *ops, int every, int at_end);
 /* Register per-atom property "NAME_col" of `width` doubles on s's atoms
  * (`integer`: it holds whole numbers, which dumps declare and print as
  * integers) and remember it; returns the property index (look it up again with

@@ -574,12 +574,7 @@ static const observer_ops rdf_ops = {
 
 observer *pair_observer_new(const char *name, const pair_opts *opt, int every, int at_end)
 {
-    observer *ob = mg_calloc(1, sizeof *ob);
-    snprintf(ob->name, sizeof ob->name, "%s", name);
-    ob->ops = &rdf_ops;
-    ob->every = every;
-    ob->at_end = at_end;
-    ob->last_step = -1;
+    observer *ob = observer_new(name, &rdf_ops, every, at_end);
     rdf *p = mg_calloc(1, sizeof *p);
     p->opt = *opt;
     shell_init(&p->sh);

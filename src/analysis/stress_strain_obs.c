@@ -120,8 +120,7 @@ static void ss_sample(observer *ob, md *s)
     v[V_PE] = s->atoms.natoms > 0 ? th[3] / (double)s->atoms.natoms : 0.0;
     /* The peculiar temperature: the thermo temperature, or under a
      * streaming flow (deform ... remap v) the one without it (ptemp). */
-    const double dof = md_dof(s);
-    v[V_TEMP] = s->flow ? (dof > 0 ? 2.0 * md_peculiar_kinetic(s, GROUP_ALL, NULL) / (dof * MG_BOLTZ) : 0.0) : th[2];
+    v[V_TEMP] = s->flow ? md_peculiar_temperature(s) : th[2];
     /* Sums may round differently on different ranks: rank 0's count. */
     par_bcast_bytes(v, sizeof v, 0);
 
@@ -526,13 +525,8 @@ void cmd_stress_strain(deck *dk)
                       "shrink-wrapped (boundary s follows the atoms)",
                   ss_component_name(comp), 'x' + comp, 'x' + comp);
 
-    observer *ob = mg_calloc(1, sizeof *ob);
+    observer *ob = observer_new(name, &ss_ops, every, at_end);
     ssobs *p = mg_calloc(1, sizeof *p);
-    snprintf(ob->name, sizeof ob->name, "%s", name);
-    ob->ops = &ss_ops;
-    ob->every = every;
-    ob->at_end = at_end;
-    ob->last_step = -1;
     p->comp = comp;
     p->scomp = scomp;
     p->opt = o;

@@ -621,13 +621,8 @@ static const observer_ops vor_ops = {
 observer *voronoi_create(md *s, const char *name, const voronoi_params *p, int every, int at_end, int append,
                          char *err, int errlen)
 {
-    observer *ob = mg_calloc(1, sizeof *ob);
+    observer *ob = observer_new(name, &vor_ops, every, at_end);
     vor *v = mg_calloc(1, sizeof *v);
-    snprintf(ob->name, sizeof ob->name, "%s", name);
-    ob->ops = &vor_ops;
-    ob->every = every;
-    ob->at_end = at_end;
-    ob->last_step = -1;
     ob->data = v;
     v->p = *p;
     shell_init(&v->sh);

@@ -108,7 +108,8 @@ static double target(const deform *d, int c, const step_info *si, int64_t n)
     }
 }
 
-/* The box at step n of the run, built on `b` (other fixes' changes kept). */
+/* The box at step n of the run, built on the current box `cur` (the
+ * components other fixes drive are kept). */
 static void box_at(const deform *d, const box *cur, const step_info *si, int64_t n, box *out, fix *f)
 {
     *out = *cur;
@@ -260,8 +261,7 @@ static void post_drift(fix *f, md *s, const step_info *si)
         md_set_box(s, &nb);
     const box *b = &s->box;
     const double lx = b->len[0], ly = b->len[1];
-    const int past = b->triclinic && (fabs(b->xy) > 0.5 * lx || fabs(b->xz) > 0.5 * lx || fabs(b->yz) > 0.5 * ly);
-    if (past) {
+    if (box_needs_flip(b)) {
         /* A flip needs both dimensions of the tilt periodic (a lattice of
          * images to re-express the cell in). */
         const int can = d->flip && b->periodic[0] && b->periodic[1] && (b->periodic[2] || (!(fabs(b->xz) > 0.5 * lx) &&

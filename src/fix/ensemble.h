@@ -75,6 +75,9 @@ void barostat_settings(const fix *f, ensemble_settings *e);
  * same component of stress tensor"). An uncontrolled tilt still scales
  * with the lengths the barostat changes (h' = exp(omega_dot t) h). */
 int barostat_controls(const fix *f, int ctrl[BARO_NCOMP]);
+/* A SLLOD thermostat (sllod set) at a run's set-up: fails collectively
+ * unless a `deform ... remap v` publishes a flow (md.flow). */
+void thermostat_check_flow(int sllod, const md *s);
 /* Which ensemble made the thermostat entry f (ENS_NVT, ENS_NPT, ENS_LANGEVIN). */
 enum ensemble_kind thermostat_ensemble(const fix *f);
 

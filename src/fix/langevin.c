@@ -36,13 +36,7 @@ static void begin_run(fix *f, md *s, const step_info *si)
     d->t_target = fix_target(&d->temp, si);
 }
 
-static void setup(fix *f, md *s, const step_info *si)
-{
-    if (((langevin *)f->data)->sllod && !s->flow)
-        mg_fail_all("ensemble: the thermostat has 'sllod yes' but no deform fix makes a streaming flow (remap v); "
-                    "SLLOD thermostats the velocity relative to that flow (add 'deform NAME ... remap v', or drop "
-                    "sllod)");
-}
+static void setup(fix *f, md *s, const step_info *si) { thermostat_check_flow(((langevin *)f->data)->sllod, s); }
 
 static void initial(fix *f, md *s, const step_info *si)
 {
@@ -64,6 +58,9 @@ static void o_step(fix *f, md *s, const step_info *si)
     uint32_t idx = (uint32_t)(step & 0x3fffffffu) << 1;
     const uint64_t bit = group_bit(f->group), held = s->held;
     const int flow = d->sllod && s->flow;
+    double grad[3][3];
+    if (flow)
+        md_flow_gradient(s, grad);
     double dke = 0.0;
     for (int i = 0; i < a->nlocal; i++) {
         if (!(a->mask[i] & bit) || (a->mask[i] & held))
@@ -81,7 +78,7 @@ static void o_step(fix *f, md *s, const step_info *si)
             double before = 0.0, after = 0.0;
             for (int q = 0; q < 3; q++)
                 before += (v[q] - u[q]) * (v[q] - u[q]);
-            md_flow_scale(s, a->x[i], v, c1, dt);
+            md_flow_scale(u, grad, v, c1, dt);
             for (int q = 0; q < 3; q++) {
                 v[q] += c2 * sigma * g[q];
                 after += (v[q] - u[q]) * (v[q] - u[q]);

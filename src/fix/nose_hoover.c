@@ -57,11 +57,16 @@ static void half_step(fix *f, md *s)
         Q[k] = chain_mass(d, k, dof, kt);
     double scale = nh_chain_half(M, Q, d->eta, d->eta_dot, ke2, dof * kt, kt, s->dt);
     const uint64_t bit = group_bit(f->group), held = s->held;
+    double grad[3][3];
+    if (flow)
+        md_flow_gradient(s, grad);
     for (int i = 0; i < a->nlocal; i++) {
         if (!(a->mask[i] & bit) || (a->mask[i] & held))
             continue;
         if (flow) {
-            md_flow_scale(s, a->x[i], a->v[i], scale, 0.5 * s->dt);
+            double u[3];
+            md_streaming(s, a->x[i], u);
+            md_flow_scale(u, grad, a->v[i], scale, 0.5 * s->dt);
             continue;
         }
         for (int q = 0; q < 3; q++)
@@ -79,13 +84,15 @@ static void begin_run(fix *f, md *s, const step_info *si)
 
 /* After every fix's begin_run: a SLLOD thermostat needs the flow a
  * `deform ... remap v` publishes. */
-static void setup(fix *f, md *s, const step_info *si)
+void thermostat_check_flow(int sllod, const md *s)
 {
-    if (((nose_hoover *)f->data)->sllod && !s->flow)
+    if (sllod && !s->flow)
         mg_fail_all("ensemble: the thermostat has 'sllod yes' but no deform fix makes a streaming flow (remap v); "
                     "SLLOD thermostats the velocity relative to that flow (add 'deform NAME ... remap v', or drop "
                     "sllod)");
 }
+
+static void setup(fix *f, md *s, const step_info *si) { thermostat_check_flow(((nose_hoover *)f->data)->sllod, s); }
 
 static void initial(fix *f, md *s, const step_info *si)
 {

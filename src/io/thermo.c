@@ -360,11 +360,7 @@ static void compute_columns(const thermo *t, md *s, const double v[THERMO_NCOL],
         case TC_THERMO: x = v[c->index]; break;
         case TC_BOX: x = thermo_keyword_value(s, KEY_BOX + c->index); break;
         case TC_NATOMS: x = thermo_keyword_value(s, KEY_NATOMS); break;
-        case TC_PTEMP: {
-            double dof = md_dof(s);
-            x = dof > 0 ? 2.0 * md_peculiar_kinetic(s, GROUP_ALL, NULL) / (dof * MG_BOLTZ) : 0.0;
-            break;
-        }
+        case TC_PTEMP: x = md_peculiar_temperature(s); break;
         case TC_VARIABLE:
             if (!t->variable)
                 mg_fail_all("thermo: column v_%s needs the deck's variables", c->var);

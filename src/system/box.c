@@ -100,10 +100,16 @@ void box_unwrap(const box *b, const double x[3], const int image[3], double out[
         out[k] = x[k] + b->h[k][0] * image[0] + b->h[k][1] * image[1] + b->h[k][2] * image[2];
 }
 
+int box_needs_flip(const box *b)
+{
+    const double lx = b->len[0], ly = b->len[1];
+    return b->triclinic && (fabs(b->yz) > 0.5 * ly || fabs(b->xz) > 0.5 * lx || fabs(b->xy) > 0.5 * lx);
+}
+
 int box_flip(box *b)
 {
     const double lx = b->len[0], ly = b->len[1];
-    if (!b->triclinic || (!(fabs(b->yz) > 0.5 * ly) && !(fabs(b->xz) > 0.5 * lx) && !(fabs(b->xy) > 0.5 * lx)))
+    if (!box_needs_flip(b))
         return 0;
     const double xy0 = b->xy, xz0 = b->xz, yz0 = b->yz;
     if (fabs(b->yz) > 0.5 * ly) {

@@ -45,6 +45,9 @@ void box_unwrap(const box *b, const double x[3], const int image[3], double out[
  * LAMMPS' box flip: c' = c - k b for yz, c' -= k a for xz, b' = b - k a for
  * xy), adding what it removed to tilt_flipped. Returns 1 if it flipped. */
 int box_flip(box *b);
+/* Has a tilt passed half the box length it tilts along (what box_flip
+ * acts on)? */
+int box_needs_flip(const box *b);
 /* Largest tilt allowed by LAMMPS (|xy| <= lx/2 etc.); returns 0 if fine. */
 int box_check_tilts(const box *b, char *err, int errlen);
 

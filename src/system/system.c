@@ -233,15 +233,16 @@ void md_streaming(const md *s, const double x[3], double u[3])
         u[r] = s->lo_rate[r] + s->hdot[r][0] * l[0] + s->hdot[r][1] * l[1] + s->hdot[r][2] * l[2];
 }
 
-void md_flow_scale(const md *s, const double x[3], double v[3], double scale, double tau)
+void md_flow_gradient(const md *s, double g[3][3])
 {
-    double u[3], g[3][3];
-    md_streaming(s, x, u);
-    /* grad u = hdot h^-1: g[r][c] = du_r/dx_c. */
     for (int r = 0; r < 3; r++)
         for (int c = 0; c < 3; c++)
             g[r][c] = s->hdot[r][0] * s->box.hinv[0][c] + s->hdot[r][1] * s->box.hinv[1][c] +
                       s->hdot[r][2] * s->box.hinv[2][c];
+}
+
+void md_flow_scale(const double u[3], const double g[3][3], double v[3], double scale, double tau)
+{
     for (int r = 0; r < 3; r++)
         v[r] = u[r] + scale * (v[r] - u[r]) + tau * (g[r][0] * u[0] + g[r][1] * u[1] + g[r][2] * u[2]);
 }
@@ -336,6 +337,13 @@ double md_group_kinetic(const md *s, int g, double ktensor[6]) { return kinetic(
 double md_peculiar_kinetic(const md *s, int g, double ktensor[6])
 {
     return kinetic(s, group_bit(g), s->held, 1, ktensor);
+}
+
+double md_peculiar_temperature(const md *s)
+{
+    const double dof = md_dof(s);
+    const double ke = md_peculiar_kinetic(s, GROUP_ALL, NULL);
+    return dof > 0 ? 2.0 * ke / (dof * MG_BOLTZ) : 0.0;
 }
 
 int64_t md_group_mobile(const md *s, int g)

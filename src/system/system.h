@@ -89,12 +89,16 @@ void md_change_box(md *s, const box *nb);
 void md_set_box(md *s, const box *nb);
 /* The streaming velocity u(x) of the flow at x (A/ps; zero without flow). */
 void md_streaming(const md *s, const double x[3], double u[3]);
-/* A thermostat's update of an atom's velocity under the flow over a time
- * tau (ps): the peculiar part scaled, v <- u + scale (v - u), plus SLLOD's
+/* The flow's velocity gradient g[r][c] = du_r/dx_c = (hdot h^-1)[r][c]
+ * (1/ps): the same for every atom, so a loop computes it once. */
+void md_flow_gradient(const md *s, double g[3][3]);
+/* A thermostat's update of an atom's velocity v under the flow over a
+ * time tau (ps), u the streaming velocity where the atom is and g the
+ * gradient: the peculiar part scaled, v <- u + scale (v - u), plus SLLOD's
  * flow term (u.grad)u tau, which with v the total velocity (x drifts by v)
  * is what makes the peculiar momentum obey dp/dt = F - p.grad(u); zero for
  * simple shear, where SLLOD is Newton's equations under a sheared box. */
-void md_flow_scale(const md *s, const double x[3], double v[3], double scale, double tau);
+void md_flow_scale(const double u[3], const double g[3][3], double v[3], double scale, double tau);
 /* After an edit added, removed or moved owned atoms anywhere (collective):
  * the global count, atoms wrapped into the periodic box (image flags
  * updated) and sent to the ranks that own them, dynamic groups and group
@@ -119,6 +123,9 @@ double md_kinetic(const md *s, double ktensor[6]);
  * v - u(x) (equal to it without flow): the thermal part, what SLLOD
  * thermostats and the peculiar temperature use (collective). */
 double md_peculiar_kinetic(const md *s, int g, double ktensor[6]);
+/* The system's peculiar temperature (K): md_peculiar_kinetic over md_dof,
+ * thermo's `ptemp` (equal to `temp` without a flow; collective). */
+double md_peculiar_temperature(const md *s);
 /* The same over the owned atoms in group g that no fix holds (collective). */
 double md_group_kinetic(const md *s, int g, double ktensor[6]);
 /* Atoms in group g that no fix holds (collective when a fix holds atoms or
