@@ -124,6 +124,21 @@ def same(a, b, rel, floor=0.0):
     return abs(a - b) <= max(rel * max(abs(a), abs(b)), floor)
 
 
+# A deck-driven loading in two manual stages: shear in ten steps of
+# 0.2 A of tilt, each a short run, then back six steps (a stress_strain
+# observer named ss with `stages manual` before it).
+TWO_STAGE_LOOP = """for k from 1 to 10
+  change_box all xy delta 0.2 remap
+  run 10
+end
+stress_strain ss end_stage
+for k from 1 to 6
+  change_box all xy delta -0.2 remap
+  run 10
+end
+stress_strain ss end_stage
+"""
+
 SUMMARY_KEYS = ["direction", "samples", "strain_min", "strain_max", "fit_points", "modulus", "modulus_se",
                 "intercept", "yield_strain", "yield_stress", "secant_yield", "max_strain", "max_stress",
                 "secant_max", "flow_points", "flow_blocks", "flow_stress", "flow_se"]

@@ -34,17 +34,7 @@ check = mt.Checks()
 LOOP = sc.GLASS_HEAD + """ensemble nvt temp 300 K tdamp 0.1 ps
 checkpoint every 20 file ck/c keep 50
 stress_strain ss strain xy every 5 file ss fit 0.02 flow 0.04 0.1 stages manual
-for k from 1 to 10
-  change_box all xy delta 0.2 remap
-  run 10
-end
-stress_strain ss end_stage
-for k from 1 to 6
-  change_box all xy delta -0.2 remap
-  run 10
-end
-stress_strain ss end_stage
-"""
+""" + sc.TWO_STAGE_LOOP
 
 DEFORM = sc.GLASS_HEAD + """ensemble nvt temp 300 K tdamp 0.1 ps
 checkpoint every 100 file ck/c keep 50

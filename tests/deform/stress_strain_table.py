@@ -99,17 +99,7 @@ def recompute(wd, prefix, blocks=5):
 def case_a(wd):
     deck = sc.GLASS_HEAD + """thermo every 10 file thermo.csv columns step lx ly lz xy xz yz pxx pyy pzz pxy pxz pyz press temp pe
 stress_strain ss strain xy every 10 file ss fit 0.02 flow 0.04 0.1 stages manual
-for k from 1 to 10
-  change_box all xy delta 0.2 remap
-  run 10
-end
-stress_strain ss end_stage
-for k from 1 to 6
-  change_box all xy delta -0.2 remap
-  run 10
-end
-stress_strain ss end_stage
-"""
+""" + sc.TWO_STAGE_LOOP
     p = mt.run_mgmd(deck, wd)
     header, rows = sc.read_csv(os.path.join(wd, "ss.csv"))
     _, th = sc.read_csv(os.path.join(wd, "thermo.csv"))
