@@ -185,18 +185,25 @@ void eam_destroy(eam *p)
     } while (0)
 
 /* Pass 2 for one owned atom; `owned` selects owned neighbours (both atoms
- * updated, full energy) or ghosts (only i, half the energy and virial). The
- * flags are compile-time constants at each call, so the compiler emits four
- * lean loops. */
+ * updated, full energy) or ghosts (only i, half the energy and virial).
+ * `vpair`: accumulate the virial pair by pair (otherwise eam_compute gets
+ * the owned pairs' share from the forces). The sum of the forces on i from
+ * these pairs goes to fsum. The flags are compile-time constants at each
+ * call, so the compiler emits lean loops. */
 static inline __attribute__((always_inline)) void
 pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n,
-            const eam_pass2 *const *row, const int owned, const int eflag, const int peratom,
-            double *energy, double *vir)
+            const eam_pass2 *const *row, const int owned, const int eflag, const int vpair,
+            const int peratom, double *energy, double *vir, double fsum[3])
 {
     const double xi = a->x[i][0], yi = a->x[i][1], zi = a->x[i][2];
     const double fpi = p->fp[i];
     const double rdr = p->rdr;
     const int nr = p->nr;
+    /* Ghost pairs carry half the energy and virial; the weight is applied
+     * once per atom, and the virial is accumulated from the force
+     * components (one multiply-add per entry per pair: with the energy
+     * wanted at every step, as under a barostat, this is what the step
+     * pays for it). */
     const double w = owned ? 1.0 : 0.5;
     double fxi = 0, fyi = 0, fzi = 0, e = 0;
     double v0 = 0, v1 = 0, v2 = 0, v3 = 0, v4 = 0, v5 = 0;
@@ -218,26 +225,29 @@ pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n,
         double phip = z2p * recip - phi * recip;
         double psip = fpi * rhojp + p->fp[j] * rhoip + phip;
         double fpair = -psip * recip;
-        fxi += dx * fpair;
-        fyi += dy * fpair;
-        fzi += dz * fpair;
+        double fx = dx * fpair, fy = dy * fpair, fz = dz * fpair;
+        fxi += fx;
+        fyi += fy;
+        fzi += fz;
         if (owned) {
-            a->f[j][0] -= dx * fpair;
-            a->f[j][1] -= dy * fpair;
-            a->f[j][2] -= dz * fpair;
+            a->f[j][0] -= fx;
+            a->f[j][1] -= fy;
+            a->f[j][2] -= fz;
         }
         if (eflag) {
-            e += w * phi;
-            v0 += w * dx * dx * fpair;
-            v1 += w * dy * dy * fpair;
-            v2 += w * dz * dz * fpair;
-            v3 += w * dx * dy * fpair;
-            v4 += w * dx * dz * fpair;
-            v5 += w * dy * dz * fpair;
+            e += phi;
+        }
+        if (eflag && vpair) {
+            v0 += dx * fx;
+            v1 += dy * fy;
+            v2 += dz * fz;
+            v3 += dx * fy;
+            v4 += dx * fz;
+            v5 += dy * fz;
             if (peratom) {
                 /* Half of each pair term to each atom, as LAMMPS tallies. */
-                double hv[6] = {0.5 * dx * dx * fpair, 0.5 * dy * dy * fpair, 0.5 * dz * dz * fpair,
-                                0.5 * dx * dy * fpair, 0.5 * dx * dz * fpair, 0.5 * dy * dz * fpair};
+                double hv[6] = {0.5 * dx * fx, 0.5 * dy * fy, 0.5 * dz * fz,
+                                0.5 * dx * fy, 0.5 * dx * fz, 0.5 * dy * fz};
                 a->eatom[i] += 0.5 * phi;
                 for (int q = 0; q < 6; q++)
                     a->vatom[i][q] += hv[q];
@@ -252,10 +262,14 @@ pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n,
     a->f[i][0] += fxi;
     a->f[i][1] += fyi;
     a->f[i][2] += fzi;
-    if (eflag) {
-        *energy += e;
-        vir[0] += v0; vir[1] += v1; vir[2] += v2;
-        vir[3] += v3; vir[4] += v4; vir[5] += v5;
+    fsum[0] = fxi;
+    fsum[1] = fyi;
+    fsum[2] = fzi;
+    if (eflag)
+        *energy += w * e;
+    if (eflag && vpair) {
+        vir[0] += w * v0; vir[1] += w * v1; vir[2] += w * v2;
+        vir[3] += w * v3; vir[4] += w * v4; vir[5] += w * v5;
     }
 }
 
@@ -354,6 +368,17 @@ static double embedding(eam *p, atoms *a, int eflag, int peratom)
     return e;
 }
 
+/* v += r (x) f in the virial's order xx yy zz xy xz yz. */
+static inline void add_outer(double v[6], double rx, double ry, double rz, const double f[3])
+{
+    v[0] += rx * f[0];
+    v[1] += ry * f[1];
+    v[2] += rz * f[2];
+    v[3] += rx * f[1];
+    v[4] += rx * f[2];
+    v[5] += ry * f[2];
+}
+
 int eam_compute(eam *p, atoms *a, const neighbor *nb, halo *h,
                 double *energy, double virial[6], int *other)
 {
@@ -374,23 +399,45 @@ int eam_compute(eam *p, atoms *a, const neighbor *nb, halo *h,
     double e = embedding(p, a, eflag, peratom);
     halo_forward(h, p->fp, 1);
 
-    double vir[6] = {0, 0, 0, 0, 0, 0};
+    /* The virial. Per pair, W = sum over owned pairs of d (x) f plus half
+     * of d (x) f over ghost pairs. Under a barostat the energy is wanted at
+     * every step, so the owned pairs' share is taken from the forces
+     * instead (LAMMPS' fdotr): sum_i (x_i - c) (x) F_i over owned atoms is
+     * the owned pairs' sum (each pair's two forces cancel but for d, for
+     * any fixed c; c = the first owned atom keeps the products within the
+     * rank's domain) plus
+     * sum_i (x_i - c) (x) G_i, G_i the force on i from its ghost pairs,
+     * which is subtracted; the ghost pairs still add their half pair by
+     * pair. This needs a->f zero at entry (the contract). Per-atom
+     * virials are tallied pair by pair. */
+    double vir[6] = {0, 0, 0, 0, 0, 0}, vg[6] = {0, 0, 0, 0, 0, 0};
     const int n1 = p->ntypes + 1;
+    const double cx = a->nlocal ? a->x[0][0] : 0.0, cy = a->nlocal ? a->x[0][1] : 0.0,
+                 cz = a->nlocal ? a->x[0][2] : 0.0;
     for (int i = 0; i < a->nlocal; i++) {
         const int ti = a->type[i];
         const eam_pass2 *const *row = (const eam_pass2 *const *)p->p2 + ti * n1;
         const int *jl = p->pair_j + p->pair_first[i];
         int no = p->pair_nown[i], ng = p->pair_nghost[i];
+        double g[3];
         if (!eflag) {
-            pair_forces(p, a, i, jl, no, row, 1, 0, 0, &e, vir);
-            pair_forces(p, a, i, jl + no, ng, row, 0, 0, 0, &e, vir);
+            pair_forces(p, a, i, jl, no, row, 1, 0, 0, 0, &e, vir, g);
+            pair_forces(p, a, i, jl + no, ng, row, 0, 0, 0, 0, &e, vir, g);
         } else if (!peratom) {
-            pair_forces(p, a, i, jl, no, row, 1, 1, 0, &e, vir);
-            pair_forces(p, a, i, jl + no, ng, row, 0, 1, 0, &e, vir);
+            pair_forces(p, a, i, jl, no, row, 1, 1, 0, 0, &e, vir, g);
+            pair_forces(p, a, i, jl + no, ng, row, 0, 1, 1, 0, &e, vir, g);
+            add_outer(vg, a->x[i][0] - cx, a->x[i][1] - cy, a->x[i][2] - cz, g);
         } else {
-            pair_forces(p, a, i, jl, no, row, 1, 1, 1, &e, vir);
-            pair_forces(p, a, i, jl + no, ng, row, 0, 1, 1, &e, vir);
+            pair_forces(p, a, i, jl, no, row, 1, 1, 1, 1, &e, vir, g);
+            pair_forces(p, a, i, jl + no, ng, row, 0, 1, 1, 1, &e, vir, g);
         }
+    }
+    if (eflag && !peratom) {
+        double vf[6] = {0, 0, 0, 0, 0, 0};
+        for (int i = 0; i < a->nlocal; i++)
+            add_outer(vf, a->x[i][0] - cx, a->x[i][1] - cy, a->x[i][2] - cz, a->f[i]);
+        for (int k = 0; k < 6; k++)
+            vir[k] += vf[k] - vg[k];
     }
     if (eflag) {
         *energy = e;
