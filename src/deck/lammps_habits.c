@@ -68,13 +68,16 @@ static const char *fix_style(const char *style)
         {"nve", "'ensemble nve'"},
         {"nvt", "'ensemble nvt temp T0 [T1] tdamp TAU [group G]'"},
         {"langevin", "'ensemble langevin temp T0 [T1] damp TAU seed S [group G]' (integrates as well)"},
-        {"npt", "'ensemble npt temp T0 [T1] tdamp TAU press P0 [P1] pdamp TAUP [couple iso|aniso|tri]'"},
+        {"npt", "'ensemble npt temp T0 [T1] tdamp TAU press P0 [P1] pdamp TAUP [couple iso|aniso|tri]', or a "
+                "target per component as LAMMPS' x y z xy ...: 'ensemble npt ... yy 0 bar zz 0 bar pdamp TAUP'"},
+        {"nvt/sllod", "'ensemble nvt temp T0 [T1] tdamp TAU sllod yes' with 'deform NAME xy erate R 1/s remap v'"},
         {"nph", "'ensemble npt' (mgmd's barostat always comes with its thermostat)"},
         {"setforce", "'setforce NAME group G FX FY FZ' (NULL leaves a component)"},
         {"addforce", "'addforce NAME group G FX FY FZ'"},
         {"move", "'move NAME group G linear VX VY VZ' or 'move NAME group G rotate PX PY PZ AX AY AZ period P'"},
         {"box/relax", "'minimize ... box iso|aniso|tri P'"},
-        {"deform", "box deformation is not in mgmd yet"},
+        {"deform", "'deform NAME COMPONENT erate|trate|vel|final|schedule VALUE ... [remap x|v|none] [flip yes|no]', "
+                   "e.g. 'deform sh xy erate 1e9 1/s' (LAMMPS' erate 0.001 is per ps: mgmd asks for the unit)"},
     };
     for (size_t k = 0; k < sizeof fx / sizeof fx[0]; k++)
         if (!strcmp(fx[k].style, style))

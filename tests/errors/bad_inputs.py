@@ -187,6 +187,10 @@ CASES = [
      r"in\.deck:4: ensemble: mgmd names the damping time: 'temp 300 K 300 K tdamp 0\.1 ps'"),
     # LAMMPS habits name the mgmd equivalent.
     ("LAMMPS fix nvt", HEAD + "fix 1 all nvt temp 300 300 0.1\n", {}, r"in\.deck:3: unknown command 'fix': for LAMMPS' fix nvt use 'ensemble nvt"),
+    ("LAMMPS fix deform", HEAD + "fix 1 all deform 1 xy erate 0.001 remap x\n", {},
+     r"in\.deck:3: unknown command 'fix': for LAMMPS' fix deform use 'deform NAME COMPONENT .*per ps: mgmd asks for the unit"),
+    ("LAMMPS fix nvt/sllod", HEAD + "fix 1 all nvt/sllod temp 300 300 0.1\n", {},
+     r"in\.deck:3: unknown command 'fix': for LAMMPS' fix nvt/sllod use 'ensemble nvt .*sllod yes' with 'deform .*remap v'"),
     ("LAMMPS fix (other)", HEAD + "fix 1 all spring tether 1 0 0 0 0\n", {}, r"in\.deck:3: unknown command 'fix' \(a LAMMPS command\): .*freeze.*Coming from LAMMPS"),
     ("LAMMPS compute", HEAD + "compute 1 all pe/atom\n", {}, r"in\.deck:3: unknown command 'compute' \(a LAMMPS command\)"),
     ("LAMMPS thermo_style", "thermo_style custom step temp\n", {}, r"in\.deck:1: unknown command 'thermo_style' \(a LAMMPS command\)"),
