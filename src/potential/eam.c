@@ -405,11 +405,12 @@ int eam_compute(eam *p, atoms *a, const neighbor *nb, halo *h,
      * instead (LAMMPS' fdotr): sum_i (x_i - c) (x) F_i over owned atoms is
      * the owned pairs' sum (each pair's two forces cancel but for d, for
      * any fixed c; c = the first owned atom keeps the products within the
-     * rank's domain) plus
-     * sum_i (x_i - c) (x) G_i, G_i the force on i from its ghost pairs,
-     * which is subtracted; the ghost pairs still add their half pair by
-     * pair. This needs a->f zero at entry (the contract). Per-atom
-     * virials are tallied pair by pair. */
+     * rank's domain) plus sum_i (x_i - c) (x) G_i, G_i the force on i from
+     * its ghost pairs, which is subtracted; the ghost pairs still add their
+     * half pair by pair. This needs a->f zero at entry (the contract) and
+     * owned pairs taken between the owned copies themselves (no wrapped
+     * separations: periodic images are ghosts). Per-atom virials are
+     * tallied pair by pair. */
     double vir[6] = {0, 0, 0, 0, 0, 0}, vg[6] = {0, 0, 0, 0, 0, 0};
     const int n1 = p->ntypes + 1;
     const double cx = a->nlocal ? a->x[0][0] : 0.0, cy = a->nlocal ? a->x[0][1] : 0.0,
