@@ -200,10 +200,8 @@ pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n,
     const double rdr = p->rdr;
     const int nr = p->nr;
     /* Ghost pairs carry half the energy and virial; the weight is applied
-     * once per atom, and the virial is accumulated from the force
-     * components (one multiply-add per entry per pair: with the energy
-     * wanted at every step, as under a barostat, this is what the step
-     * pays for it). */
+     * once per call, and a pair's virial is built from its force
+     * components (one multiply-add per entry). */
     const double w = owned ? 1.0 : 0.5;
     double fxi = 0, fyi = 0, fzi = 0, e = 0;
     double v0 = 0, v1 = 0, v2 = 0, v3 = 0, v4 = 0, v5 = 0;
