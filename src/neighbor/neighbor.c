@@ -5,8 +5,10 @@
  * sort; the stencil keeps the bin offsets whose nearest points lie within
  * that cutoff. Distances are plain Cartesian (ghosts carry their image
  * shift: no minimum image); a type pair with zero cutoff is never listed.
- * neighbor_decide compares the largest displacement since the build (NaN
- * counts as infinite) with (skin - d1 - d2)/2. Sorting orders owned atoms
+ * neighbor_decide keeps the list while the largest displacement since the
+ * build (NaN counts as infinite) is within (skin - d1 - d2)/2, or the
+ * largest motion beyond the box's affine map within (s skin - (1-s) rc)/2
+ * (s bounds the map's smallest singular value from below). Sorting orders owned atoms
  * by (bin, id) and permutes every per-atom array and property alike.
  * Communication: one max-reduction per check in neighbor_decide (one more
  * to name the atom that moved beyond the skin); none elsewhere. */
@@ -46,7 +48,10 @@ void neighbor_set_cutoffs(neighbor *nb, int ntypes, const double *cut)
     nb->cutsq = mg_realloc(nb->cutsq, (size_t)(n1 * n1) * sizeof(double));
     nb->cutneighsq = mg_realloc(nb->cutneighsq, (size_t)(n1 * n1) * sizeof(double));
     nb->cutneigh_max = 0.0;
+    nb->cut_max = 0.0;
     for (int k = 0; k < n1 * n1; k++) {
+        if (cut[k] > nb->cut_max)
+            nb->cut_max = cut[k];
         nb->cutsq[k] = cut[k] * cut[k];
         double c = cut[k] > 0.0 ? cut[k] + nb->skin : 0.0;
         nb->cutneighsq[k] = c * c;
@@ -236,6 +241,26 @@ static void corner_shift(const box *a, const box *b, double *d1, double *d2)
     }
 }
 
+/* The affine map x -> A x + t that takes box a onto box b (the map a remap
+ * x applies to atoms: equal fractional coordinates), and a lower bound on
+ * its smallest singular value, 1 - ||A - I||_F (Weyl: sigma_min(A) >=
+ * 1 - ||A - I||_2, and the Frobenius norm bounds the spectral one). */
+static double affine_map(const box *a, const box *b, double A[3][3], double t[3])
+{
+    double frob = 0.0;
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double s = 0.0;
+            for (int k = 0; k < 3; k++)
+                s += b->h[i][k] * a->hinv[k][j];
+            A[i][j] = s;
+            frob += (s - (i == j)) * (s - (i == j));
+        }
+    for (int i = 0; i < 3; i++)
+        t[i] = b->lo[i] - (A[i][0] * a->lo[0] + A[i][1] * a->lo[1] + A[i][2] * a->lo[2]);
+    return 1.0 - sqrt(frob);
+}
+
 int neighbor_decide(neighbor *nb, const atoms *a, const box *b, int64_t step, int strict)
 {
     int64_t since = step - nb->last_build;
@@ -243,35 +268,64 @@ int neighbor_decide(neighbor *nb, const atoms *a, const box *b, int64_t step, in
         return 0;
     if (!nb->check)
         return 1;
-    double corner1, corner2;
+    /* Two sufficient conditions for a list that still holds every pair
+     * inside the cutoff; the list is kept if either holds.
+     * Plain: every atom moved at most (skin - d1 - d2)/2 (d1, d2 the two
+     * largest corner shifts, bounding how far a periodic image moved).
+     * Affine: with u_i = x_i - (A xhold_i + t) the motion beyond the box's
+     * affine map since the build, a pair's separation now is A r0 + u_j -
+     * u_i with r0 its separation at the build (images included, as ghosts
+     * carry the current box's shift), so |r| >= s |r0| - 2 max|u|, s <=
+     * sigma_min(A). A pair left out had |r0| >= rc + skin, so it stays
+     * outside rc while max|u| <= (s skin - (1 - s) rc)/2. Under a remap x
+     * deformation, a barostat or SLLOD streaming, u is the thermal motion
+     * alone, while plain displacements grow with the distance from the
+     * origin and the corner shifts with the box: the affine test keeps the
+     * lists as long as at fixed box. */
+    double corner1, corner2, A[3][3], t[3];
     corner_shift(&nb->build_box, b, &corner1, &corner2);
     double trigger = 0.5 * (nb->skin - corner1 - corner2);
-    if (trigger <= 0.0)
+    double s = affine_map(&nb->build_box, b, A, t);
+    /* The affine counterpart of the skin: the budget two atoms share. */
+    double affine_skin = s * nb->skin - (1.0 - s) * nb->cut_max;
+    double trigger_affine = 0.5 * affine_skin;
+    if (trigger <= 0.0 && trigger_affine <= 0.0)
         return 1;
-    /* Largest displacement since the build; NaN counts as infinite, so a
+    /* Largest displacements since the build; NaN counts as infinite, so a
      * non-finite position triggers a rebuild, where migration reports it. */
-    double maxsq = 0.0;
+    double maxsq[2] = {0.0, 0.0};
     int64_t worst = -1;
     for (int i = 0; i < a->nlocal; i++) {
-        double dx = a->x[i][0] - nb->xhold[i][0], dy = a->x[i][1] - nb->xhold[i][1],
-               dz = a->x[i][2] - nb->xhold[i][2];
+        const double *x = a->x[i], *h = nb->xhold[i];
+        double dx = x[0] - h[0], dy = x[1] - h[1], dz = x[2] - h[2];
         double d2 = dx * dx + dy * dy + dz * dz;
-        if (!(d2 <= maxsq)) {
-            maxsq = isnan(d2) ? INFINITY : d2;
+        if (!(d2 <= maxsq[0])) {
+            maxsq[0] = isnan(d2) ? INFINITY : d2;
             worst = a->id[i];
         }
+        double ux = x[0] - (A[0][0] * h[0] + A[0][1] * h[1] + A[0][2] * h[2] + t[0]);
+        double uy = x[1] - (A[1][0] * h[0] + A[1][1] * h[1] + A[1][2] * h[2] + t[1]);
+        double uz = x[2] - (A[2][0] * h[0] + A[2][1] * h[1] + A[2][2] * h[2] + t[2]);
+        double u2 = ux * ux + uy * uy + uz * uz;
+        if (!(u2 <= maxsq[1]))
+            maxsq[1] = isnan(u2) ? INFINITY : u2;
     }
-    double gmax = par_max_double(maxsq);
-    if (gmax <= trigger * trigger) /* false for NaN */
+    double gmax[2];
+    par_max_doubles(maxsq, gmax, 2);
+    /* false for NaN */
+    if ((trigger > 0.0 && gmax[0] <= trigger * trigger) ||
+        (trigger_affine > 0.0 && gmax[1] <= trigger_affine * trigger_affine))
         return 0;
-    /* Beyond the full skin, pairs that came inside the cutoff may have been
-     * missing from the list: the forces were wrong, so stop. */
-    if (strict && gmax > nb->skin * nb->skin) { /* NaN is not > : migration reports it */
-        int64_t who = par_max_i64(maxsq == gmax ? worst : -1);
+    /* One atom beyond the whole skin by both measures (a pair with an atom
+     * that stood still came inside the cutoff unlisted): the forces were
+     * wrong, so stop. NaN is not > : migration reports it. */
+    if (strict && gmax[0] > nb->skin * nb->skin &&
+        (affine_skin <= 0.0 || gmax[1] > affine_skin * affine_skin)) {
+        int64_t who = par_max_i64(maxsq[0] == gmax[0] ? worst : -1);
         mg_fail_run("atom %lld moved %.3g A in the %lld steps since the neighbor list was built, more than the "
                     "skin (%.3g A): interactions may have been missed. The time step is too large or the system "
                     "has blown up (check the neighbor list every step, or reduce the time step)",
-                    (long long)who, sqrt(gmax), (long long)since, nb->skin);
+                    (long long)who, sqrt(gmax[0]), (long long)since, nb->skin);
     }
     /* As LAMMPS counts them: a rebuild on the first step one was allowed. */
     if (since == (nb->every > nb->delay ? nb->every : nb->delay))

@@ -14,7 +14,12 @@
  * last build (checked every `every` steps, not before `delay` steps). When
  * the box changed (barostat, box relaxation), the two largest displacements
  * d1, d2 of its corners shrink that to (skin - d1 - d2)/2, as in LAMMPS:
- * a periodic image moves with the box even where its atom stands still. */
+ * a periodic image moves with the box even where its atom stands still.
+ * A second test keeps the list under steady deformation: the motion of
+ * each atom beyond the box's affine map x -> A x + t since the build (what
+ * remap x and a barostat apply, and SLLOD streaming follows) within
+ * (s skin - (1 - s) rc)/2, rc the largest cutoff and s <= the smallest
+ * singular value of A; the list is rebuilt only when both tests fail. */
 #ifndef MGMD_NEIGHBOR_H
 #define MGMD_NEIGHBOR_H
 
@@ -38,6 +43,7 @@ typedef struct neighbor {
     double *cutsq;               /* force cutoff^2 (A^2)                     */
     double *cutneighsq;          /* (cutoff + skin)^2                        */
     double cutneigh_max;         /* A                                        */
+    double cut_max;              /* largest force cutoff (A)                 */
     /* list */
     int nlist, listcap;          /* owned atoms with a list                  */
     int *first, *nown, *nghost;  /* per owned atom                           */

@@ -45,9 +45,9 @@
 #include "parallel/halo.h"
 #include "parallel/parallel.h"
 #include "system/system.h"
+#include "unit_report.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,27 +57,6 @@
 #define IMG_OFF 8
 #define LATTICE_TOL 1e-12 /* A */
 #define FRAC_TOL 1e-9     /* fractional distance from a slab boundary taken as ambiguous */
-
-static int failures, checks;
-
-/* One line per check group; ok is reduced over the ranks. */
-static void report(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void report(int ok, const char *fmt, ...)
-{
-    ok = par_min_int(ok ? 1 : 0);
-    checks++;
-    if (!ok)
-        failures++;
-    if (par_rank() == 0) {
-        char msg[600];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        printf("%s %s\n", ok ? "ok  " : "FAIL", msg);
-        fflush(stdout);
-    }
-}
 
 typedef struct tcase {
     const char *name;
@@ -741,7 +720,7 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         run_case(&cases[k]);
     if (par_rank() == 0)
-        printf("%d checks, %d passed, %d failed\n", checks, checks - failures, failures);
+        printf("%d checks, %d passed, %d failed\n", unit_checks, unit_checks - unit_failures, unit_failures);
     par_finalize();
-    return failures ? 1 : 0;
+    return unit_failures ? 1 : 0;
 }
