@@ -403,6 +403,57 @@ int elastic_moduli(const double c[6][6], double mod[3][4])
     return 0;
 }
 
+/* Born (1940): a crystal (any solid at rest) is mechanically stable when
+ * its elastic energy (1/2) e.C.e is positive for every strain e, i.e. when
+ * C (Voigt, engineering shears, symmetric) is positive definite: all six
+ * eigenvalues > 0. For a cubic crystal they are C11 + 2 C12, C11 - C12
+ * (twice) and C44 (three times), the familiar cubic criteria. */
+void elastic_eigenvalues(const double c[6][6], double eig[6])
+{
+    double a[6][6], norm = 0.0;
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++) {
+            a[i][j] = c[i][j];
+            norm += c[i][j] * c[i][j];
+        }
+    const double tol = 1e-28 * norm;
+    for (int sweep = 0; sweep < 100; sweep++) {
+        double off = 0.0;
+        for (int p = 0; p < 6; p++)
+            for (int q = p + 1; q < 6; q++)
+                off += a[p][q] * a[p][q];
+        if (!(off > tol)) /* NaN ends the loop: NaN eigenvalues */
+            break;
+        for (int p = 0; p < 6; p++)
+            for (int q = p + 1; q < 6; q++) {
+                if (a[p][q] == 0.0)
+                    continue;
+                /* The rotation in the (p, q) plane that zeroes a[p][q]. */
+                double theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
+                double t = (theta >= 0 ? 1.0 : -1.0) / (fabs(theta) + sqrt(theta * theta + 1.0));
+                double cs = 1.0 / sqrt(t * t + 1.0), sn = t * cs;
+                for (int k = 0; k < 6; k++) {
+                    double akp = a[k][p], akq = a[k][q];
+                    a[k][p] = cs * akp - sn * akq;
+                    a[k][q] = sn * akp + cs * akq;
+                }
+                for (int k = 0; k < 6; k++) {
+                    double apk = a[p][k], aqk = a[q][k];
+                    a[p][k] = cs * apk - sn * aqk;
+                    a[q][k] = sn * apk + cs * aqk;
+                }
+            }
+    }
+    for (int i = 0; i < 6; i++)
+        eig[i] = a[i][i];
+    for (int i = 1; i < 6; i++)
+        for (int j = i; j > 0 && eig[j - 1] > eig[j]; j--) {
+            double t = eig[j];
+            eig[j] = eig[j - 1];
+            eig[j - 1] = t;
+        }
+}
+
 /* ---- the measurement -------------------------------------------------- */
 
 static void symmetrise(const double raw[6][6], double c[6][6], double *asym)
@@ -486,6 +537,7 @@ void elastic_compute(md *s, const elastic_params *p, elastic_result *r)
         symmetrise(r->craw, r->c, &r->asym);
         elastic_moduli(r->c, r->mod);
     }
+    elastic_eigenvalues(r->c, r->eig);
     restore_state(s, &ref);
     free_state(&ref);
 }
@@ -614,6 +666,15 @@ void elastic_report(const md *s, const elastic_params *p, const elastic_result *
         }
         if (isnan(r->mod[EL_REUSS][EL_B]))
             printf("  (C is singular: no Reuss or Hill average)\n");
+        printf("Eigenvalues of C (GPa): %.6g %.6g %.6g %.6g %.6g %.6g\n", r->eig[0], r->eig[1], r->eig[2], r->eig[3],
+               r->eig[4], r->eig[5]);
+        if (!(r->eig[0] > 0.0))
+            printf("WARNING: elastic: C is not positive definite (smallest eigenvalue %.6g GPa): the configuration "
+                   "is mechanically unstable (Born criterion) at this strain, or the strain %g is too large for "
+                   "the linear regime, or the states are too noisy%s\n",
+                   r->eig[0], p->strain, r->min_unconverged ? ", or minimisations did not converge" : "");
+        else
+            printf("  mechanically stable (Born criterion: every eigenvalue of C > 0)\n");
         if (write_matrix(path[0], "", r->c) != 0)
             st[0] = 1;
         else if ((which = 1, write_moduli(path[1], r) != 0))

@@ -50,6 +50,8 @@ typedef struct elastic_result {
     double mod_se[3][4];
     int64_t block_steps;      /* steps per block                            */
     int min_unconverged;      /* 0 K: minimisations that hit a limit        */
+    double eig[6];            /* GPa, eigenvalues of c, rising: all > 0 is  */
+                              /* Born's stability criterion                 */
 } elastic_result;
 
 /* Refuse (0) or accept (1) the strained boxes: a tilt beyond LAMMPS' limit
@@ -64,6 +66,9 @@ void elastic_compute(md *s, const elastic_params *p, elastic_result *r);
 /* Voigt, Reuss and Hill averages of C (GPa) into mod; returns 0, or -1 if
  * C is singular (Reuss and Hill rows NaN). */
 int elastic_moduli(const double c[6][6], double mod[3][4]);
+/* Eigenvalues of the symmetric 6x6 c (GPa), in rising order (cyclic
+ * Jacobi rotations, to 1e-14 of the matrix norm). */
+void elastic_eigenvalues(const double c[6][6], double eig[6]);
 /* Print the matrix and the moduli (rank 0) and write PREFIX_cij.csv,
  * PREFIX_moduli.csv and, at finite temperature, PREFIX_cij_err.csv
  * (collective; fails collectively if a file cannot be written). */

@@ -38,6 +38,10 @@ velocities, which the 0 K calculation ignores and restores).
   GPa; the glass unrelaxed is stiffer: each C_ii larger, and B and G
   (Hill) larger (non-affine relaxation softens a glass; measured G 59 vs
   29 GPa). The default without `relax` is relax yes (files identical).
+- Born stability: the printed eigenvalues of C equal the cubic closed
+  forms for fcc Cu and NumPy's eigvalsh of the written C for the glass (6
+  printed digits); fcc Cu stretched 12.5 % per edge (affine) has C11 + 2 C12
+  < 0 and gets the not-positive-definite warning.
 - The state afterwards: write_data before and after byte-identical (box,
   positions, image flags, velocities, step, in the ranks' memory order); a
   `print` of pe, press, pxy, lx, temp and step right after a `run 0` before
@@ -111,6 +115,8 @@ change_box x scale $(1/0.999:%.17g) y scale $(1/0.999:%.17g) z scale $(1/0.999:%
 print "EV 0 $(pe:%.17g) $(vol:%.17g)"
 change_box x scale 1.001 y scale 1.001 z scale 1.001 remap
 print "EV 1 $(pe:%.17g) $(vol:%.17g)"
+change_box x scale 1.125 y scale 1.125 z scale 1.125 remap
+elastic strain {EPS} relax no file cuwide
 """
     p = mt.run_mgmd(deck, wd)
     cu, mod = check_moduli("fcc Cu", wd, "cu")
@@ -149,6 +155,22 @@ print "EV 1 $(pe:%.17g) $(vol:%.17g)"
     aff = ec.read_cij(os.path.join(wd, "cuaff_cij.csv"))
     C.check(np.abs(aff - cu).max() < 1e-6, f"fcc Cu: relax no = relax yes (one-atom basis; diff "
             f"{np.abs(aff - cu).max():.2g} GPa)")
+    # Born stability: the printed eigenvalues of C against the cubic closed
+    # forms (C11 + 2 C12, C11 - C12 twice, C44 three times; printed to 6
+    # digits); the crystal stretched by 12.5 % per edge (a = 4.09 A, past
+    # the inflection of E(V)) has C11 + 2 C12 < 0 and gets the warning.
+    eig = [[float(w) for w in l.split(":")[1].split()] for l in p.stdout.splitlines()
+           if l.startswith("Eigenvalues of C (GPa):")]
+    want = sorted([c11 + 2 * c12, c11 - c12, c11 - c12, c44, c44, c44])
+    C.check(len(eig) == 4 and max(rel(a, b) for a, b in zip(eig[0], want)) < 1e-5 and
+            "mechanically stable (Born criterion" in p.stdout,
+            f"fcc Cu: eigenvalues of C {eig[0] if eig else None} = cubic closed forms {np.round(want, 4)} GPa, stable")
+    wide = ec.read_cij(os.path.join(wd, "cuwide_cij.csv"))
+    bw = wide[0, 0] + 2 * wide[0, 1]
+    warned = [l for l in p.stdout.splitlines() if l.startswith("WARNING: elastic: C is not positive definite")]
+    C.check(len(eig) == 4 and bw < 0 and rel(eig[3][0], min(np.linalg.eigvalsh(wide))) < 1e-5 and len(warned) == 1,
+            f"fcc Cu stretched 12.5 %: C11 + 2 C12 = {bw:.3f} GPa, smallest eigenvalue printed "
+            f"{eig[3][0] if len(eig) == 4 else None}, one Born warning ({len(warned)})")
     pair_cu = f"pair_style eam/fs\npair_coeff * * {ec.CUZR} Cu"
     compare_lammps("fcc Cu relaxed", cu, os.path.join(wd, "cu.data"), pair_cu, True, wd)
 
@@ -186,6 +208,11 @@ write_data g-after.data
             f"glass: relax no is stiffer: C_ii {np.round(np.diag(ga), 2)} vs {np.round(np.diag(g), 2)} GPa; "
             f"B_H {gam['hill']['B']:.2f} vs {gm['hill']['B']:.2f}, G_H {gam['hill']['G']:.2f} vs "
             f"{gm['hill']['G']:.2f} GPa")
+    eig = [[float(w) for w in l.split(":")[1].split()] for l in p.stdout.splitlines()
+           if l.startswith("Eigenvalues of C (GPa):")]
+    worst = max(rel(a, b) for a, b in zip(eig[1], np.linalg.eigvalsh(g))) if len(eig) == 3 else 1
+    C.check(worst < 1e-5 and eig[1][0] > 0, f"glass: eigenvalues of C = numpy.linalg.eigvalsh of the written C "
+            f"(worst {worst:.2g} relative; smallest {eig[1][0]:.3f} GPa > 0)")
     pair_g = f"pair_style eam/fs\npair_coeff * * {ec.CUZR} Cu Zr"
     compare_lammps("glass relaxed", g, glass, pair_g, True, wd)
     compare_lammps("glass affine", ga, glass, pair_g, False, wd)
