@@ -9,6 +9,9 @@
  *       [ftol F] [maxiter N] [maxeval N] [dmax D] [drop S] [moved D]
  *       [file PREFIX] [every K] [fit STRAIN]
  *
+ * DG and GMAX may be negative together (reverse shear, compression); a
+ * stress drop is then a rise of the conjugate stress.
+ *
  * Increment k (1..n, n = floor(GMAX/DG)) multiplies the box edge vectors
  * by F = I + DG e_a (x) e_b (shear ab: tilt += DG L_b, as LAMMPS'
  * change_box ab delta) or by F = 1 + (f - 1) e_a (x) e_a with
@@ -124,16 +127,17 @@ static void parse(deck *dk, aqs_opts *o)
                 deck_fail(dk, "aqs: unknown strain component '%s' (expected xx, yy, zz, xy, xz or yz)", c);
         } else if (!strcmp(k, "step")) {
             o->step = deck_real(dk, &i, "strain increment");
-            if (!(o->step > 0.0))
-                deck_fail(dk, "aqs: the strain increment (step) must be positive, got %s", dk->args[i - 1]);
-            if (o->step > 0.1)
+            if (!(o->step != 0.0))
+                deck_fail(dk, "aqs: the strain increment (step) must not be zero (negative: reverse shear or "
+                          "compression), got %s", dk->args[i - 1]);
+            if (fabs(o->step) > 0.1)
                 deck_fail(dk, "aqs: a strain increment of %g is not quasistatic (at most 0.1; AQS steps are "
                           "typically 1e-5 to 1e-3)", o->step);
             have_step = 1;
         } else if (!strcmp(k, "to")) {
             o->to = deck_real(dk, &i, "final strain");
-            if (!(o->to > 0.0) || o->to > 100.0)
-                deck_fail(dk, "aqs: the final strain (to) must be positive and at most 100, got %s",
+            if (!(o->to != 0.0) || fabs(o->to) > 100.0)
+                deck_fail(dk, "aqs: the final strain (to) must be non-zero and between -100 and 100, got %s",
                           dk->args[i - 1]);
             have_to = 1;
         } else if (!strcmp(k, "min")) {
@@ -188,8 +192,15 @@ static void parse(deck *dk, aqs_opts *o)
     if (o->comp < 0 || !have_step || !have_to)
         deck_fail(dk, "aqs: missing '%s' (usage: aqs strain xx|yy|zz|xy|xz|yz step DG to GMAX ...)",
                   o->comp < 0 ? "strain COMPONENT" : !have_step ? "step DG" : "to GMAX");
-    if (o->to < o->step)
+    if ((o->to > 0) != (o->step > 0))
+        deck_fail(dk, "aqs: the final strain (to %g) and the increment (step %g) must have the same sign", o->to,
+                  o->step);
+    if (fabs(o->to) < fabs(o->step))
         deck_fail(dk, "aqs: the final strain (to %g) is smaller than one increment (step %g)", o->to, o->step);
+    /* A normal strain stretches the box to L0 (1 + k DG): compression must
+     * leave it a length. */
+    if (o->comp < 3 && o->to <= -0.9)
+        deck_fail(dk, "aqs: a normal strain of %g would crush the box (compression to at most -0.9)", o->to);
     double n = floor(o->to / o->step + 1e-9);
     if (n > AQS_MAX_INCREMENTS)
         deck_fail(dk, "aqs: %.4g increments (to / step) are more than %d", n, AQS_MAX_INCREMENTS);
@@ -660,7 +671,9 @@ void cmd_aqs(deck *dk)
         put_row(&t, 0, row, err, sizeof err);
         if (par_rank() == 0)
             record_aqs_row(&rec, row, o.comp);
-        double drop = prev.sigma[o.comp] - cur.sigma[o.comp];
+        /* A drop of the stress conjugate to the strain, in the loading
+         * direction (under compression or reverse shear, a rise). */
+        double drop = (o.step > 0 ? 1.0 : -1.0) * (prev.sigma[o.comp] - cur.sigma[o.comp]);
         if (drop > o.drop * GPA_PER_BAR) {
             double de = prev.epot - cur.epot;
             format_avalanche_row(row, sizeof row, k, strain, drop, de, &cur, natoms);

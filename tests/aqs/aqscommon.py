@@ -65,11 +65,16 @@ def oriented_fcc(a=A_CRYSTAL, cells=CELLS, zr_ids=ZR_IDS):
     return L * np.array(cells), X, T
 
 
-def write_crystal(path, **kw):
-    """The crystal as a LAMMPS data file (triclinic, zero tilts); returns N."""
+def write_crystal(path, mirror_y=False, **kw):
+    """The crystal as a LAMMPS data file (triclinic, zero tilts); with
+    mirror_y its mirror image y -> Ly - y (tests/aqs/reverse.py). Returns N."""
     Lb, X, T = oriented_fcc(**kw)
+    if mirror_y:
+        X = X.copy()
+        X[:, 1] = np.mod(Lb[1] - X[:, 1], Lb[1])
     with open(path, "w") as f:
-        f.write("Cu crystal with Zr solutes, x=[1-10] y=[111] z=[11-2] (tests/aqs/aqscommon.py)\n\n")
+        f.write("Cu crystal with Zr solutes, x=[1-10] y=[111] z=[11-2] (tests/aqs/aqscommon.py)%s\n\n"
+                % (", mirrored in y" if mirror_y else ""))
         f.write(f"{len(X)} atoms\n2 atom types\n\n")
         for d, nm in enumerate("xyz"):
             f.write(f"0 {Lb[d]:.16g} {nm}lo {nm}hi\n")

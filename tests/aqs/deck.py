@@ -22,10 +22,13 @@ potential eam Cu_u3.eam
 """
 A = "aqs strain xy step 0.01 to 0.1"
 BAD = [
-    ("p p p", "aqs strain xy step 0 to 0.1", r"step\) must be positive, got 0"),
-    ("p p p", "aqs strain xy step -0.01 to 0.1", r"step\) must be positive, got -0.01"),
+    ("p p p", "aqs strain xy step 0 to 0.1", r"step\) must not be zero .*got 0"),
+    ("p p p", "aqs strain xy step -0.01 to 0.1", r"\(to 0.1\) and the increment \(step -0.01\) must have the same sign"),
     ("p p p", "aqs strain xy step 0.01 to 0.005", r"final strain \(to 0.005\) is smaller than one increment"),
-    ("p p p", "aqs strain xy step 0.01 to -0.1", r"final strain \(to\) must be positive"),
+    ("p p p", "aqs strain xy step -0.01 to -0.005", r"final strain \(to -0.005\) is smaller than one increment"),
+    ("p p p", "aqs strain xy step 0.01 to -0.1", r"must have the same sign"),
+    ("p p p", "aqs strain xy step 0.01 to 0", r"final strain \(to\) must be non-zero"),
+    ("p p p", "aqs strain zz step -0.01 to -0.95", r"would crush the box"),
     ("p p p", "aqs strain xw step 0.01 to 0.1", r"unknown strain component 'xw'"),
     ("p p p", "aqs strain xy step 0.01", r"missing 'to GMAX'"),
     ("p p p", "aqs step 0.01 to 0.1", r"missing 'strain COMPONENT'"),
