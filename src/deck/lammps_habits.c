@@ -76,6 +76,8 @@ static const char *fix_style(const char *style)
         {"addforce", "'addforce NAME group G FX FY FZ'"},
         {"move", "'move NAME group G linear VX VY VZ' or 'move NAME group G rotate PX PY PZ AX AY AZ period P'"},
         {"box/relax", "'minimize ... box iso|aniso|tri P'"},
+        {"balance", "'rebalance NAME every N [by atoms|time] [dims D] [threshold T]' (shifted planar cuts, as "
+                    "LAMMPS' shift style)"},
         {"deform", "'deform NAME COMPONENT erate|trate|vel|final|schedule VALUE ... [remap x|v|none] [flip yes|no]', "
                    "e.g. 'deform sh xy erate 1e9 1/s' (LAMMPS' erate 0.001 is per ps: mgmd asks for the unit)"},
     };
@@ -91,6 +93,12 @@ const char *deck_lammps_habit(const deck *dk, char *out, int len)
     /* Known commands written LAMMPS' way. */
     if (!strcmp(c, "thermo") && is_number(a1)) {
         snprintf(out, (size_t)len, "thermo: mgmd writes 'thermo every %s' (LAMMPS' 'thermo N')" SEE, a1);
+        return out;
+    }
+    if (!strcmp(c, "balance") && is_number(a1)) {
+        snprintf(out, (size_t)len, "balance: mgmd writes 'balance [threshold %s] [dims xyz] [by atoms|time] "
+                 "[grid auto|keep]' (LAMMPS' 'balance THRESH shift|rcb ...'; mgmd's cuts go to the quantiles "
+                 "directly, no iterations or style to give)" SEE, a1);
         return out;
     }
     if (!strcmp(c, "neighbor") && is_number(a1)) {

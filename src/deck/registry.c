@@ -21,6 +21,7 @@
     X(units, CMD_SETTING)                                                    \
     X(boundary, CMD_SETTING)                                                 \
     X(processors, CMD_SETTING)                                               \
+    X(balance, CMD_ACTION)                                                   \
     X(timestep, CMD_SETTING)                                                 \
     X(echo, CMD_SETTING)                                                     \
     X(read_data, CMD_CREATE)                                                 \
@@ -62,6 +63,7 @@
     X(addforce, CMD_SETTING)                                                 \
     X(move, CMD_SETTING)                                                     \
     X(deform, CMD_SETTING)                                                   \
+    X(rebalance, CMD_SETTING)                                                \
     X(unfix, CMD_SETTING)                                                    \
     /* checkpoints (deck/restart.c) */                                       \
     X(checkpoint, CMD_SETTING)                                               \

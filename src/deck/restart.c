@@ -877,6 +877,12 @@ void cmd_read_checkpoint(deck *dk)
                   name, n ? " (all damaged: see the warnings above)" : "");
     long long line = (long long)ckpt_meta_of(f)->pos.line;
     ckpt_load_system(f, dk->s);
+    /* The decomposition comes along (on as many ranks): a grid and cuts
+     * that `balance` chose stay balanced. Nothing else of the old deck. */
+    ckpt_sections only = {0};
+    const ckpt_section dsec = md_decomposition_section(dk->s);
+    ckpt_sections_add(&only, &dsec);
+    ckpt_load_sections(f, &only);
     ckpt_close(f);
     /* The old deck's groups mean nothing here: every atom in `all` only. */
     for (int k = 0; k < dk->s->atoms.nlocal; k++)

@@ -62,6 +62,12 @@ static void report(md *s, int64_t nsteps, double wall)
     par_sum_doubles(t, sum, n);
     par_sum_doubles(tsq, sumsq, n);
     double wall_max = par_max_double(wall);
+    /* Load balance: atoms and force time per rank (min, mean, max), as
+     * LAMMPS' Nlocal histogram and its Pair line. */
+    double load[2] = {(double)s->atoms.nlocal, s->tm.t[TIMER_FORCE]}, lmin[2], lmax[2], lsum[2];
+    par_min_doubles(load, lmin, 2);
+    par_max_doubles(load, lmax, 2);
+    par_sum_doubles(load, lsum, 2);
     int64_t nb = s->nb.nbuild, nd = s->nb.ndanger;
     if (par_rank() != 0)
         return;
@@ -83,7 +89,10 @@ static void report(md *s, int64_t nsteps, double wall)
                k < TIMER_NSECTION ? timers_name((enum timer_section)k) : "Other", mn[k], avg, mx[k], varavg,
                wall_max > 0 ? 100.0 * avg / wall_max : 0.0);
     }
-    printf("\nNeighbor list builds = %lld, dangerous builds = %lld\n\n", (long long)nb, (long long)nd);
+    double amean = lsum[0] / np, fmean = lsum[1] / np;
+    printf("\nAtoms per rank: min %.0f mean %.1f max %.0f (max/mean %.3f); force time per rank max/mean %.3f\n",
+           lmin[0], amean, lmax[0], amean > 0 ? lmax[0] / amean : 1.0, fmean > 0 ? lmax[1] / fmean : 1.0);
+    printf("Neighbor list builds = %lld, dangerous builds = %lld\n\n", (long long)nb, (long long)nd);
     fflush(stdout);
 }
 

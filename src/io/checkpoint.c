@@ -1335,6 +1335,8 @@ static void restore_sections(ckpt_file *f, const ckpt_sections *sec)
     H5Gclose(g);
 }
 
+void ckpt_load_sections(ckpt_file *f, const ckpt_sections *sec) { restore_sections(f, sec); }
+
 /* The replayed deck must have read the same potential tables. */
 static void check_potential(ckpt_file *f, const md *s)
 {

@@ -78,6 +78,9 @@ void ckpt_load_system(ckpt_file *f, md *s);
  * registration order (collective; a section that refuses its state stops
  * the run naming the file). */
 void ckpt_load_state(ckpt_file *f, md *s, const ckpt_sections *sec);
+/* Only these sections' state, after ckpt_load_system (read_checkpoint
+ * keeps the decomposition: a balanced grid and cuts). */
+void ckpt_load_sections(ckpt_file *f, const ckpt_sections *sec);
 void ckpt_close(ckpt_file *f);
 
 #endif

@@ -21,19 +21,9 @@ static int rank_of(const decomp *dc, const int c[3])
     return c[0] + dc->grid[0] * (c[1] + dc->grid[1] * c[2]);
 }
 
-int decomp_setup(decomp *dc, const box *b, const int user[3], char *err, int errlen)
+int decomp_grids(int n, const int user[3], int (*grids)[3], int max)
 {
-    int n = par_size();
-    decomp_destroy(dc);
-    dc->nranks = n;
-    dc->rank = par_rank();
-    /* Sub-domain surface per unit of the box's face areas: pick the grid that
-     * minimises communication (proportional to the halo surface). */
-    double fd[3];
-    box_face_distances(b, fd);
-    double area[3] = {fd[1] * fd[2], fd[0] * fd[2], fd[0] * fd[1]};
-    double best = DBL_MAX;
-    int found = 0;
+    int count = 0;
     for (int gx = 1; gx <= n; gx++) {
         if (n % gx || (user[0] > 0 && gx != user[0]))
             continue;
@@ -43,15 +33,45 @@ int decomp_setup(decomp *dc, const box *b, const int user[3], char *err, int err
             int gz = n / gx / gy;
             if (user[2] > 0 && gz != user[2])
                 continue;
-            double s = area[0] / (gy * gz) + area[1] / (gx * gz) + area[2] / (gx * gy);
-            if (s < best * (1 - 1e-12)) {
-                best = s;
-                dc->grid[0] = gx; dc->grid[1] = gy; dc->grid[2] = gz;
-                found = 1;
+            if (count < max) {
+                grids[count][0] = gx;
+                grids[count][1] = gy;
+                grids[count][2] = gz;
             }
+            count++;
         }
     }
-    if (!found) {
+    return count;
+}
+
+int decomp_choose_grid(const double len[3], int n, const int user[3], int grid[3])
+{
+    /* Sub-domain surface per unit of the region's face areas: pick the grid
+     * that minimises communication (proportional to the halo surface). */
+    double area[3] = {len[1] * len[2], len[0] * len[2], len[0] * len[1]};
+    int (*g)[3] = mg_malloc(DECOMP_MAX_GRIDS * sizeof *g);
+    int count = decomp_grids(n, user, g, DECOMP_MAX_GRIDS);
+    double best = DBL_MAX;
+    for (int k = 0; k < count && k < DECOMP_MAX_GRIDS; k++) {
+        double s = area[0] / (g[k][1] * g[k][2]) + area[1] / (g[k][0] * g[k][2]) + area[2] / (g[k][0] * g[k][1]);
+        if (s < best * (1 - 1e-12)) {
+            best = s;
+            memcpy(grid, g[k], sizeof g[k]);
+        }
+    }
+    free(g);
+    return count > 0 ? 0 : -1;
+}
+
+int decomp_setup(decomp *dc, const box *b, const int user[3], char *err, int errlen)
+{
+    int n = par_size();
+    decomp_destroy(dc);
+    dc->nranks = n;
+    dc->rank = par_rank();
+    double fd[3];
+    box_face_distances(b, fd);
+    if (decomp_choose_grid(fd, n, user, dc->grid) != 0) {
         snprintf(err, (size_t)errlen, "processors %d %d %d does not multiply to the %d MPI ranks",
                  user[0], user[1], user[2], n);
         return -1;

@@ -25,6 +25,16 @@ typedef struct decomp {
  * of a sub-domain. Returns 0, or -1 with a message if user[] cannot fit. */
 int decomp_setup(decomp *dc, const box *b, const int user[3], char *err, int errlen);
 void decomp_destroy(decomp *dc);
+/* Every grid gx x gy x gz = n (user[d] > 0 fixes dimension d), in order
+ * of gx then gy; the first max go into grids. Returns how many there are
+ * (at most a few thousand for n <= 2^20: the number of ordered
+ * factorisations into three). */
+#define DECOMP_MAX_GRIDS 8192
+int decomp_grids(int n, const int user[3], int (*grids)[3], int max);
+/* The grid for n ranks (user[d] > 0 fixes dimension d) minimising the
+ * surface of a sub-domain of a region with face distances len (A).
+ * Returns 0, or -1 if user[] cannot fit. */
+int decomp_choose_grid(const double len[3], int n, const int user[3], int grid[3]);
 /* Rank owning fractional coordinate l (clamped into the box). */
 int decomp_owner(const decomp *dc, const double l[3]);
 /* Is fractional coordinate l inside this rank's sub-domain? */

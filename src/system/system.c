@@ -389,9 +389,9 @@ static void save_decomposition(void *ctx, ckpt_state *c)
     }
 }
 
-/* On the same ranks and grid, the cuts where the checkpoint had them (a
- * load balancer may have moved them); otherwise the uniform cuts the
- * system was loaded with. */
+/* On the same number of ranks, the grid and the cuts where the checkpoint
+ * had them (a load balancer may have moved them); otherwise the grid and
+ * uniform cuts the system was loaded with. */
 static int restore_decomposition(void *ctx, ckpt_state *c, char *why, size_t whylen)
 {
     md *s = ctx;
@@ -401,8 +401,25 @@ static int restore_decomposition(void *ctx, ckpt_state *c, char *why, size_t why
         snprintf(why, whylen, "the decomposition record is incomplete");
         return -1;
     }
-    if (g[0] != dc->nranks || g[1] != dc->grid[0] || g[2] != dc->grid[1] || g[3] != dc->grid[2])
+    if (g[0] != dc->nranks)
         return 0;
+    /* On as many ranks, the grid the checkpoint had (`balance` may have
+     * chosen another than set-up did): the same sub-domains, the same
+     * arithmetic. */
+    if (g[1] != dc->grid[0] || g[2] != dc->grid[1] || g[3] != dc->grid[2]) {
+        int grid[3] = {(int)g[1], (int)g[2], (int)g[3]};
+        char err[256];
+        if (g[1] < 1 || g[2] < 1 || g[3] < 1 || g[1] > dc->nranks || g[2] > dc->nranks || g[3] > dc->nranks ||
+            g[1] * g[2] * g[3] != dc->nranks) {
+            snprintf(why, whylen, "the decomposition's grid %lld x %lld x %lld does not multiply to its %lld ranks",
+                     (long long)g[1], (long long)g[2], (long long)g[3], (long long)g[0]);
+            return -1;
+        }
+        if (decomp_setup(dc, &s->box, grid, err, sizeof err) != 0) {
+            snprintf(why, whylen, "%s", err);
+            return -1;
+        }
+    }
     double *cuts[3];
     int bad = 0;
     for (int d = 0; d < 3; d++) {
