@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum { BLOCK = 65536 };
 
@@ -204,6 +205,17 @@ static int read_header(struct reader *r, struct header *h, char *section)
     }
     if (h->natoms <= 0 || h->ntypes <= 0) {
         snprintf(h->err, sizeof h->err, "%s: header must give a positive 'N atoms' and 'N atom types'", r->path);
+        return -1;
+    }
+    /* Each atom needs a line "id type x y z" of at least 10 bytes, so the
+     * file's size bounds the count before anything is sized by it (a
+     * header that claims millions of atoms in a short file is refused
+     * here, not after allocating for them). */
+    struct stat st;
+    if (fstat(fileno(r->f), &st) == 0 && S_ISREG(st.st_mode) && h->natoms > (long long)(st.st_size / 10)) {
+        snprintf(h->err, sizeof h->err, "%s: the header says %lld atoms, but the file (%lld bytes) can hold at most "
+                 "%lld atom lines of 10 bytes or more (a wrong count, or a truncated file)", r->path,
+                 (long long)h->natoms, (long long)st.st_size, (long long)(st.st_size / 10));
         return -1;
     }
     for (int d = 0; d < 3; d++)

@@ -75,8 +75,11 @@ CASES = [
     ("neighbour lists beyond memory", "memory limit 10 MB\nunits metal\ncreate_alloy Cu64Zr36 lattice fcc 4 A cells 10 10 10 "
      "seed 1\n" + POT + "neighbor skin 20 A\nrun 0\n", {},
      r"the neighbour lists \(.* neighbours an atom within 27\.6 A, the cutoff plus the skin.*GB per rank needed"),
-    ("data: atoms beyond memory", "units metal\nread_data t.data\n", {"t.data": data("\n500 atoms", "\n100000000000 atoms")},
-     r"t\.data: the header's 100000000000 atoms: about .* GB per rank needed"),
+    ("data: atoms beyond the file", "units metal\nread_data t.data\n", {"t.data": data("\n500 atoms", "\n100000000000 atoms")},
+     r"t\.data: the header says 100000000000 atoms, but the file \(\d+ bytes\) can hold at most \d+ atom lines"),
+    ("data: atoms beyond memory", "memory limit 1 MB\nunits metal\nread_data t.data\n",
+     {"t.data": data("\n500 atoms", "\n5000 atoms")},
+     r"t\.data: the header's 5000 atoms: about .* per rank needed.*the deck's 'memory limit'"),
     ("data: atoms beyond limit", "units metal\nread_data t.data\n", {"t.data": data("\n500 atoms", "\n1e15 atoms")},
      r"t\.data:3: number of atoms '1e15' is not an integer"),
     ("data: types beyond limit", "units metal\nread_data t.data\n", {"t.data": data("2 atom types", "2000000000 atom types")},
