@@ -207,6 +207,12 @@ static int read_header(struct reader *r, struct header *h, char *section)
         snprintf(h->err, sizeof h->err, "%s: header must give a positive 'N atoms' and 'N atom types'", r->path);
         return -1;
     }
+    for (int d = 0; d < 3; d++)
+        if (!have_lo[d] || !(h->hi[d] > h->lo[d])) {
+            snprintf(h->err, sizeof h->err, "%s: header must give '%clo %chi' with %chi > %clo", r->path,
+                     'x' + d, 'x' + d, 'x' + d, 'x' + d);
+            return -1;
+        }
     /* Each atom needs a line "id type x y z" of at least 10 bytes, so the
      * file's size bounds the count before anything is sized by it (a
      * header that claims millions of atoms in a short file is refused
@@ -218,12 +224,6 @@ static int read_header(struct reader *r, struct header *h, char *section)
                  (long long)h->natoms, (long long)st.st_size, (long long)(st.st_size / 10));
         return -1;
     }
-    for (int d = 0; d < 3; d++)
-        if (!have_lo[d] || !(h->hi[d] > h->lo[d])) {
-            snprintf(h->err, sizeof h->err, "%s: header must give '%clo %chi' with %chi > %clo", r->path,
-                     'x' + d, 'x' + d, 'x' + d, 'x' + d);
-            return -1;
-        }
     return 0;
 }
 
