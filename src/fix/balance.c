@@ -133,7 +133,7 @@ void cmd_balance(deck *dk)
     double w = weight_of(s, by_time, force_time);
     balance_load before, after;
     balance_measure(&s->atoms, w, &before);
-    double imb = before.weight_mean > 0 ? before.weight_max / before.weight_mean : 1.0;
+    double imb = balance_imbalance(&before);
     if (imb <= o.threshold) {
         if (par_rank() == 0)
             printf("balance: %s per rank max/mean %.4f is within the threshold %.4g: nothing moved\n",
@@ -216,7 +216,7 @@ static void rb_post_drift(fix *f, md *s, const step_info *si)
     double w = weight_of(s, by_time, ft);
     balance_load l;
     balance_measure(&s->atoms, w, &l);
-    double imb = l.weight_mean > 0 ? l.weight_max / l.weight_mean : 1.0;
+    double imb = balance_imbalance(&l);
     r->last_imb = imb;
     if (imb <= r->o.threshold)
         return;

@@ -1310,7 +1310,7 @@ void ckpt_load_system(ckpt_file *f, md *s)
     s->ready = 0;
 }
 
-static void restore_sections(ckpt_file *f, const ckpt_sections *sec)
+void ckpt_load_sections(ckpt_file *f, const ckpt_sections *sec)
 {
     hid_t g = H5Gopen2(f->file, "sections", H5P_DEFAULT);
     if (g < 0)
@@ -1334,8 +1334,6 @@ static void restore_sections(ckpt_file *f, const ckpt_sections *sec)
     }
     H5Gclose(g);
 }
-
-void ckpt_load_sections(ckpt_file *f, const ckpt_sections *sec) { restore_sections(f, sec); }
 
 /* The replayed deck must have read the same potential tables. */
 static void check_potential(ckpt_file *f, const md *s)
@@ -1368,7 +1366,7 @@ void ckpt_load_state(ckpt_file *f, md *s, const ckpt_sections *sec)
     if (bad)
         fail_file(f, "the state record is incomplete");
     check_potential(f, s);
-    restore_sections(f, sec);
+    ckpt_load_sections(f, sec);
 }
 
 /* ---- the sections' state API (core/ckpt_section.h) ---------------------- */

@@ -29,6 +29,11 @@
 #define BINS2 1024
 #define MIN_GAP 1e-6 /* fractional: the thinnest slab a balance makes */
 
+double balance_imbalance(const balance_load *l)
+{
+    return l->weight_mean > 0 ? l->weight_max / l->weight_mean : 1.0;
+}
+
 void balance_measure(const atoms *a, double w, balance_load *out)
 {
     double n = (double)a->nlocal, mine[2] = {n, n * w}, mx[2], sum[2];
@@ -43,20 +48,21 @@ void balance_measure(const atoms *a, double w, balance_load *out)
     out->weight_mean = sum[1] / np;
 }
 
-/* Fractional coordinate of atom i along d, in [0, 1] (periodic dimensions
- * wrapped, others clamped: an atom is owned by the edge slab). */
-static double frac(const box *b, const double x[3], int d)
+/* Fractional coordinates of x in [0, 1) per dimension (periodic
+ * dimensions wrapped, others clamped: an atom is owned by the edge slab). */
+static void frac3(const box *b, const double x[3], double l[3])
 {
-    double l[3];
     box_to_lamda(b, x, l);
-    double v = l[d];
-    if (b->periodic[d])
-        v -= floor(v);
-    if (!(v >= 0.0))
-        v = 0.0;
-    if (v >= 1.0)
-        v = nextafter(1.0, 0.0);
-    return v;
+    for (int d = 0; d < 3; d++) {
+        double v = l[d];
+        if (b->periodic[d])
+            v -= floor(v);
+        if (!(v >= 0.0))
+            v = 0.0;
+        if (v >= 1.0)
+            v = nextafter(1.0, 0.0);
+        l[d] = v;
+    }
 }
 
 void balance_extent(const atoms *a, const box *b, double lo[3], double hi[3])
@@ -64,14 +70,17 @@ void balance_extent(const atoms *a, const box *b, double lo[3], double hi[3])
     double m[6];
     for (int d = 0; d < 3; d++)
         m[d] = m[3 + d] = -DBL_MAX; /* -min, max */
-    for (int i = 0; i < a->nlocal; i++)
+    for (int i = 0; i < a->nlocal; i++) {
+        double l[3];
+        frac3(b, a->x[i], l);
         for (int d = 0; d < 3; d++) {
-            double v = frac(b, a->x[i], d);
+            double v = l[d];
             if (-v > m[d])
                 m[d] = -v;
             if (v > m[3 + d])
                 m[3 + d] = v;
         }
+    }
     double g[6];
     par_max_doubles(m, g, 6);
     for (int d = 0; d < 3; d++) {
@@ -95,12 +104,15 @@ void balance_cuts(const decomp *dc, const atoms *a, const box *b, double w, int 
         return;
     /* Pass 1. */
     double *h = mg_calloc(3 * BINS1, sizeof *h), *H = mg_malloc(3 * BINS1 * sizeof *H);
-    for (int i = 0; i < a->nlocal; i++)
+    for (int i = 0; i < a->nlocal; i++) {
+        double l[3];
+        frac3(b, a->x[i], l);
         for (int d = 0; d < 3; d++)
             if (move[d]) {
-                int k = (int)(frac(b, a->x[i], d) * BINS1);
+                int k = (int)(l[d] * BINS1);
                 h[d * BINS1 + (k < BINS1 ? k : BINS1 - 1)] += w;
             }
+    }
     par_sum_doubles(h, H, 3 * BINS1);
     /* Each cut: its bin, the weight below the bin, the target. */
     int *bin = mg_malloc((size_t)ncut * sizeof *bin);
@@ -125,11 +137,13 @@ void balance_cuts(const decomp *dc, const atoms *a, const box *b, double w, int 
     }
     /* Pass 2: sub-bins inside each cut's bin. */
     double *s = mg_calloc((size_t)ncut * BINS2, sizeof *s), *S = mg_malloc((size_t)ncut * BINS2 * sizeof *S);
-    for (int i = 0; i < a->nlocal; i++)
+    for (int i = 0; i < a->nlocal; i++) {
+        double l[3];
+        frac3(b, a->x[i], l);
         for (int d = 0; d < 3; d++) {
             if (!move[d])
                 continue;
-            double v = frac(b, a->x[i], d) * BINS1;
+            double v = l[d] * BINS1;
             int k = (int)v;
             for (int c = 0; c < dc->grid[d] - 1; c++) {
                 int slot = first[d] + c;
@@ -139,6 +153,7 @@ void balance_cuts(const decomp *dc, const atoms *a, const box *b, double w, int 
                 s[(size_t)slot * BINS2 + (j < BINS2 ? j : BINS2 - 1)] += w;
             }
         }
+    }
     par_sum_doubles(s, S, ncut * BINS2);
     for (int d = 0; d < 3; d++) {
         if (!move[d])
@@ -198,8 +213,7 @@ static double predicted_imbalance(const atoms *a, const box *b, const int g[3])
     double *cnt = mg_calloc((size_t)n, sizeof *cnt), *tot = mg_malloc((size_t)n * sizeof *tot);
     for (int i = 0; i < a->nlocal; i++) {
         double l[3];
-        for (int d = 0; d < 3; d++)
-            l[d] = frac(b, a->x[i], d);
+        frac3(b, a->x[i], l);
         cnt[decomp_owner(&t, l)] += 1.0;
     }
     par_sum_doubles(cnt, tot, n);

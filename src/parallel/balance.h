@@ -32,6 +32,8 @@ typedef struct balance_load {
 /* Collective: the load of the current decomposition with this rank's
  * weight per atom w (1 for atoms). */
 void balance_measure(const atoms *a, double w, balance_load *out);
+/* The weight per rank's max over its mean (1 when nothing weighs). */
+double balance_imbalance(const balance_load *l);
 /* Collective: the fractional extent [lo, hi] of the owned atoms per
  * dimension, over all ranks. */
 void balance_extent(const atoms *a, const box *b, double lo[3], double hi[3]);
