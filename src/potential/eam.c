@@ -307,7 +307,10 @@ density_range(const eam *p, const atoms *a, int i, const int *jl, int n, const d
 static int densities(eam *p, atoms *a, const neighbor *nb, int *other)
 {
     const int nlocal = a->nlocal, n1 = p->ntypes + 1;
-    memset(p->rho, 0, (size_t)nlocal * sizeof *p->rho);
+    /* A rank may own no atoms (a wire in vacuum before `balance`): rho is
+     * then still unallocated, and memset must not be given NULL. */
+    if (nlocal > 0)
+        memset(p->rho, 0, (size_t)nlocal * sizeof *p->rho);
     if (nlocal > p->pairatoms) {
         p->pairatoms = nlocal + nlocal / 4 + 16;
         p->pair_first = mg_realloc(p->pair_first, (size_t)p->pairatoms * sizeof(int));
