@@ -5,12 +5,21 @@
  *                 [at_end yes|no] [stress xx|yy|zz|xy|xz|yz|vm] [fit E1]
  *                 [offset O] [flow A B] [blocks K] [reference now|stage]
  *                 [stages runs|manual]
+ *   stress_strain NAME torsion TFIX file PREFIX [every N] [at_end yes|no]
+ *                 [fit G1] [offset O] [flow A B] [blocks K] [stages runs|manual]
  *   stress_strain NAME end_stage
  *
  * Each sample is one row of PREFIX.csv: the stage, step, time, the strain
  * of the box against the reference box (stress_strain.h), the six stresses
  * (sigma = -P, GPa), von Mises stress, pressure, potential energy per atom
- * and temperature. The samples of a loading stage are kept (strain and the
+ * and temperature. With `torsion TFIX` the curve is a twisted wire's
+ * surface shear stress tau_s against its surface shear strain gamma_s
+ * (Equation 1 of Dong et al. 2021, measured by the torsion fix TFIX:
+ * fix/torsion.h), each row holding the twist angle, the torques on both
+ * grips and the transmitted one, the measured diameter and gauge length,
+ * tau_s, the energy per atom and the temperature; the modulus of the
+ * summary is then the surface shear modulus Gs and the offset yield
+ * gamma_SY. The samples of a loading stage are kept (strain and the
  * analysed stress, as printed) and at the stage's end analysed
  * (ss_analyze) into one row of PREFIX_summary.csv and a line on screen.
  * A stage ends with every stage of a run and every `analyze NAME`
@@ -28,6 +37,7 @@
 #include "analysis/stress_strain.h"
 #include "core/error.h"
 #include "deck/deck.h"
+#include "fix/torsion.h"
 #include "io/checkpoint.h"
 #include "io/claim.h"
 #include "io/funnel.h"
@@ -44,8 +54,10 @@
 void cmd_stress_strain(deck *dk);
 
 typedef struct ssobs {
-    int comp;                  /* strain component SS_XX..SS_YZ               */
-    int scomp;                 /* analysed stress SS_XX..SS_VM                */
+    int comp;                  /* strain component SS_XX..SS_YZ; SS_TWIST    */
+    int scomp;                 /* analysed stress SS_XX..SS_VM; SS_TWIST     */
+    fix_list *fixes;           /* torsion: the list the fix is in             */
+    char twist[64];            /* torsion: the fix's name                     */
     ss_options opt;
     int ref_each_stage;        /* reference stage: re-taken at each stage end */
     int manual;                /* stages manual                               */
@@ -59,6 +71,12 @@ typedef struct ssobs {
 } ssobs;
 
 static const observer_ops ss_ops;
+
+/* The component of a torsion curve (tau_s against gamma_s). */
+#define SS_TWIST SS_NCOMP
+
+static const char *strain_name(int c) { return c == SS_TWIST ? "gamma_s" : ss_component_name(c); }
+static const char *stress_name(int c) { return c == SS_TWIST ? "tau_s" : ss_component_name(c); }
 
 /* ---- formatting ------------------------------------------------------------- */
 
@@ -88,8 +106,14 @@ static void write_headers(ssobs *p)
 {
     textbuf t = {NULL, 0, 0};
     tb_printf(&t, "stage,step,time[ps]");
-    strain_headers(p, &t);
-    tb_printf(&t, ",sxx[GPa],syy[GPa],szz[GPa],sxy[GPa],sxz[GPa],syz[GPa],svm[GPa],press[GPa],pe[eV/atom],temp[K]\n");
+    if (p->comp == SS_TWIST)
+        tb_printf(&t, ",gamma_s[1],phi[deg],torque[eV],torque_top[eV],torque_bottom[eV],diameter[A],gauge[A],"
+                      "tau_s[GPa],pe[eV/atom],temp[K]\n");
+    else {
+        strain_headers(p, &t);
+        tb_printf(&t, ",sxx[GPa],syy[GPa],szz[GPa],sxy[GPa],sxz[GPa],syz[GPa],svm[GPa],press[GPa],pe[eV/atom],"
+                      "temp[K]\n");
+    }
     fputs(t.s, p->ftab);
     tb_free(&t);
     fputs("stage,strain,stress,fit[1],offset[1],flow_lo[1],flow_hi[1],direction,samples,first_step,last_step,"
@@ -109,6 +133,53 @@ static void check_write(FILE *f, const char *path)
 
 enum { V_SIG = 0, V_VM = 6, V_PRESS, V_PE, V_TEMP, V_N };
 
+/* A sample's point of the curve, as printed. */
+static void keep_point(ssobs *p, const md *s, double x, double y)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 64;
+        p->x = mg_realloc(p->x, (size_t)p->cap * sizeof *p->x);
+        p->y = mg_realloc(p->y, (size_t)p->cap * sizeof *p->y);
+    }
+    p->x[p->n] = x;
+    p->y[p->n] = y;
+    p->n++;
+    if (p->first_step < 0)
+        p->first_step = s->step;
+    p->last_step = s->step;
+}
+
+static void emit_row(ssobs *p, const textbuf *t)
+{
+    if (par_rank() == 0 && p->ftab) {
+        fputs(t->s, p->ftab);
+        check_write(p->ftab, p->path_table);
+    }
+}
+
+/* A row of a torsion table (the fix's measurement, rank 0's values). */
+static void twist_sample(observer *ob, md *s, double pe, double temp)
+{
+    ssobs *p = ob->data;
+    torsion_sample w;
+    if (torsion_measure(fixes_find(p->fixes, p->twist), s, &w) != 0)
+        mg_fail_all("stress_strain %s: the torsion fix '%s' it measures is gone", ob->name, p->twist);
+    double v[9] = {w.gamma_s, w.phi * 180.0 / M_PI, w.torque, w.torque_top, w.torque_bottom, w.diameter, w.gauge,
+                   w.tau_s, pe};
+    par_bcast_doubles(v, 9, 0);
+    textbuf t = {NULL, 0, 0};
+    tb_printf(&t, "%lld,%lld", (long long)p->stage, (long long)s->step);
+    put_num(&t, s->time);
+    double printed[9];
+    for (int k = 0; k < 9; k++)
+        printed[k] = put_num(&t, v[k]);
+    put_num(&t, temp);
+    tb_putc(&t, '\n');
+    emit_row(p, &t);
+    tb_free(&t);
+    keep_point(p, s, printed[0], printed[7]);
+}
+
 static void ss_sample(observer *ob, md *s)
 {
     ssobs *p = ob->data;
@@ -123,6 +194,10 @@ static void ss_sample(observer *ob, md *s)
     v[V_TEMP] = s->flow ? md_peculiar_temperature(s) : th[2];
     /* Sums may round differently on different ranks: rank 0's count. */
     par_bcast_bytes(v, sizeof v, 0);
+    if (p->comp == SS_TWIST) {
+        twist_sample(ob, s, v[V_PE], v[V_TEMP]);
+        return;
+    }
 
     double eng, tru;
     eng = ss_strain(&p->ref, &s->box, p->comp, &tru);
@@ -136,23 +211,14 @@ static void ss_sample(observer *ob, md *s)
     for (int k = 0; k < V_N; k++)
         printed[k] = put_num(&t, v[k]);
     tb_putc(&t, '\n');
-    if (par_rank() == 0 && p->ftab) {
-        fputs(t.s, p->ftab);
-        check_write(p->ftab, p->path_table);
-    }
+    emit_row(p, &t);
     tb_free(&t);
-
     if (p->n == p->cap) {
         p->cap = p->cap ? 2 * p->cap : 64;
         p->x = mg_realloc(p->x, (size_t)p->cap * sizeof *p->x);
         p->y = mg_realloc(p->y, (size_t)p->cap * sizeof *p->y);
     }
-    p->x[p->n] = x;
-    p->y[p->n] = printed[p->scomp == SS_VM ? V_VM : V_SIG + p->scomp];
-    p->n++;
-    if (p->first_step < 0)
-        p->first_step = s->step;
-    p->last_step = s->step;
+    keep_point(p, s, x, printed[p->scomp == SS_VM ? V_VM : V_SIG + p->scomp]);
 }
 
 /* ---- the end of a stage ------------------------------------------------------ */
@@ -167,7 +233,7 @@ static void fmt_g(char *out, size_t len, double v, const char *fmt)
 
 static void print_summary(const observer *ob, const ssobs *p, const ss_summary *r)
 {
-    const char *sc = ss_component_name(p->comp), *yc = ss_component_name(p->scomp);
+    const char *sc = strain_name(p->comp), *yc = stress_name(p->scomp);
     char e[48], ese[48], ys[48], ye[48], sec[48], fl[48], fse[48];
     fmt_g(e, sizeof e, r->modulus, "%.6g");
     fmt_g(ese, sizeof ese, r->modulus_se, "%.3g");
@@ -182,8 +248,12 @@ static void print_summary(const observer *ob, const ssobs *p, const ss_summary *
            r->direction < 0 ? (p->scomp == SS_VM ? " (negative loading: analysed against -strain)"
                                                  : " (negative loading: -stress against -strain analysed)")
                             : "");
-    printf("  modulus (s%s vs strain %s, fit over [0, %g], %d point%s) %s +- %s GPa\n", yc, sc, p->opt.fit, r->fit_n,
-           r->fit_n == 1 ? "" : "s", e, ese);
+    if (p->comp == SS_TWIST)
+        printf("  surface shear modulus Gs (tau_s vs gamma_s, fit over [0, %g], %d point%s) %s +- %s GPa\n", p->opt.fit,
+               r->fit_n, r->fit_n == 1 ? "" : "s", e, ese);
+    else
+        printf("  modulus (s%s vs strain %s, fit over [0, %g], %d point%s) %s +- %s GPa\n", yc, sc, p->opt.fit,
+               r->fit_n, r->fit_n == 1 ? "" : "s", e, ese);
     if (r->yielded)
         printf("  yield (%g offset) %s GPa at strain %s, secant modulus %s GPa\n", p->opt.offset, ys, ye, sec);
     else
@@ -204,7 +274,7 @@ static void write_summary(const ssobs *p, const ss_summary *r)
 {
     textbuf t = {NULL, 0, 0};
     int flow = p->opt.flow_lo < p->opt.flow_hi;
-    tb_printf(&t, "%lld,%s,%s", (long long)p->stage, ss_component_name(p->comp), ss_component_name(p->scomp));
+    tb_printf(&t, "%lld,%s,%s", (long long)p->stage, strain_name(p->comp), stress_name(p->scomp));
     put_num(&t, p->opt.fit);
     put_num(&t, p->opt.offset);
     put_num(&t, flow ? p->opt.flow_lo : NAN);
@@ -287,8 +357,9 @@ static void ss_restore(observer *ob, struct ckpt_state *c)
         mg_fail_all("restart: the checkpoint has no state for stress_strain observer %s", ob->name);
     if (st[ST_COMP] != p->comp || st[ST_SCOMP] != p->scomp)
         mg_fail_all("restart: stress_strain %s: the deck analyses strain %s and stress %s, the checkpoint's table "
-                    "strain %s and stress %s", ob->name, ss_component_name(p->comp), ss_component_name(p->scomp),
-                    ss_component_name((int)st[ST_COMP]), ss_component_name((int)st[ST_SCOMP]));
+                    "strain %s and stress %s", ob->name, strain_name(p->comp), stress_name(p->scomp),
+                    st[ST_COMP] >= 0 && st[ST_COMP] <= SS_TWIST ? strain_name((int)st[ST_COMP]) : "?",
+                    st[ST_SCOMP] >= 0 && st[ST_SCOMP] <= SS_TWIST ? stress_name((int)st[ST_SCOMP]) : "?");
     char *table = ckpt_get_text(c, "table");
     int same = table && !strcmp(table, p->path_table);
     free(table);
@@ -360,7 +431,7 @@ static const observer_ops ss_ops = {
 
 /* ---- the deck command --------------------------------------------------------- */
 
-#define SS_KEYWORDS "strain file every at_end stress fit offset flow blocks reference stages"
+#define SS_KEYWORDS "strain torsion file every at_end stress fit offset flow blocks reference stages"
 
 /* Rank 0 claims and opens both files ("a" while a restart replays the
  * deck: restore() cuts them back; "w" and the headers otherwise). */
@@ -450,7 +521,7 @@ void cmd_stress_strain(deck *dk)
         deck_fail(dk, "stress_strain: an observer named '%s' exists already (unobserve it first)", name);
 
     int comp = -1, scomp = -1, every = 0, at_end = 1, ref_each = 0, manual = 0, have_flow = 0;
-    char prefix[1024] = "";
+    char prefix[1024] = "", twist[64] = "";
     ss_options o;
     ss_options_default(&o);
     while (i < dk->nargs) {
@@ -460,6 +531,13 @@ void cmd_stress_strain(deck *dk)
             comp = ss_component_parse(w, 0);
             if (comp < 0)
                 deck_fail(dk, "stress_strain: unknown strain component '%s' (expected xx, yy, zz, xy, xz or yz)", w);
+        } else if (!strcmp(k, "torsion")) {
+            const char *w = deck_word(dk, &i, "torsion fix name");
+            torsion_geometry g;
+            if (torsion_geometry_of(fixes_find(dk->fixes, w), &g) != 0)
+                deck_fail(dk, "stress_strain: no torsion fix named '%s' (define it first with 'torsion %s top G1 "
+                          "bottom G2 ...')", w, w);
+            snprintf(twist, sizeof twist, "%s", w);
         } else if (!strcmp(k, "stress")) {
             const char *w = deck_word(dk, &i, "stress component (xx, yy, zz, xy, xz, yz or vm)");
             scomp = ss_component_parse(w, 1);
@@ -511,8 +589,15 @@ void cmd_stress_strain(deck *dk)
             deck_fail(dk, "stress_strain: unknown keyword '%s' (expected %s)", k, SS_KEYWORDS);
         }
     }
+    if (twist[0]) {
+        if (comp >= 0 || scomp >= 0 || ref_each)
+            deck_fail(dk, "stress_strain: 'torsion %s' analyses tau_s against gamma_s; it takes no 'strain', "
+                      "'stress' or 'reference'", twist);
+        comp = scomp = SS_TWIST;
+    }
     if (comp < 0)
-        deck_fail(dk, "stress_strain: missing 'strain xx|yy|zz|xy|xz|yz' (the loading component)");
+        deck_fail(dk, "stress_strain: missing 'strain xx|yy|zz|xy|xz|yz' (the loading component) or 'torsion "
+                  "TFIX' (a twisted wire)");
     if (!prefix[0])
         deck_fail(dk, "stress_strain: missing 'file PREFIX' (tables PREFIX.csv and PREFIX_summary.csv)");
     if (scomp < 0)
@@ -520,7 +605,7 @@ void cmd_stress_strain(deck *dk)
     if (every == 0 && !at_end)
         mg_warn("stress_strain %s: 'every 0' and 'at_end no': samples only at 'analyze %s'", name, name);
     md *s = dk->s;
-    if (!ss_is_shear(comp) && s->box.boundary[comp] == 's')
+    if (comp != SS_TWIST && !ss_is_shear(comp) && s->box.boundary[comp] == 's')
         deck_fail(dk, "stress_strain: strain %s needs a box length along %c that the loading sets, but %c is "
                       "shrink-wrapped (boundary s follows the atoms)",
                   ss_component_name(comp), 'x' + comp, 'x' + comp);
@@ -529,6 +614,8 @@ void cmd_stress_strain(deck *dk)
     ssobs *p = mg_calloc(1, sizeof *p);
     p->comp = comp;
     p->scomp = scomp;
+    p->fixes = dk->fixes;
+    snprintf(p->twist, sizeof p->twist, "%s", twist);
     p->opt = o;
     p->ref_each_stage = ref_each;
     p->manual = manual;
@@ -546,7 +633,10 @@ void cmd_stress_strain(deck *dk)
     }
     if (par_rank() == 0) {
         const char *c = ss_component_name(comp);
-        if (ss_is_shear(comp)) {
+        if (comp == SS_TWIST) {
+            printf("stress_strain %s: torsion %s: tau_s = 16 T / (pi D^3) (GPa) against gamma_s = D phi / (2 L)", name,
+                   twist);
+        } else if (ss_is_shear(comp)) {
             int t = comp - SS_XY;
             printf("stress_strain %s: strain gamma_%s = (T_%s - %.10g A) / %.10g A (T = tilt + flipped tilt, %s)", name,
                    c, c, p->ref.tilt[t], t == 0 ? p->ref.len[1] : p->ref.len[2],
@@ -555,8 +645,9 @@ void cmd_stress_strain(deck *dk)
             printf("stress_strain %s: strain %s = L%c / %.10g A - 1 (%s)", name, c, 'x' + comp, p->ref.len[comp],
                    ref_each ? "the reference re-taken at each stage end" : "the box now");
         }
-        printf("; stress s%s (GPa, tension positive); fit [0, %g], offset %g", ss_component_name(scomp), o.fit,
-               o.offset);
+        if (comp != SS_TWIST)
+            printf("; stress s%s (GPa, tension positive)", ss_component_name(scomp));
+        printf("; fit [0, %g], offset %g", o.fit, o.offset);
         if (have_flow)
             printf(", flow window [%g, %g] in %d blocks", o.flow_lo, o.flow_hi, o.blocks);
         printf("; stages end %s; tables %s, %s\n", manual ? "at 'stress_strain NAME end_stage'" : "with every run",

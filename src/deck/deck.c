@@ -797,8 +797,9 @@ static double quantity_value(deck *dk, int *i, enum quantity q, const char *what
     }
     enum quantity other;
     if (units_is_any(u, &other))
-        deck_fail(dk, "%s: %s is a %s, but '%s' is a unit of %s (expected %s)", dk->args[0], what,
-                  units_quantity_name(q), u, units_quantity_name(other), units_accepted(q));
+        deck_fail(dk, "%s: %s is %s %s, but '%s' is a unit of %s (expected %s)", dk->args[0], what,
+                  strchr("aeiou", units_quantity_name(q)[0]) ? "an" : "a", units_quantity_name(q), u,
+                  units_quantity_name(other), units_accepted(q));
     if (keywords && !strcmp(keywords, "*")) {
         need_rate_unit(dk, q, what, v);
         return v;

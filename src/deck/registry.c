@@ -63,6 +63,7 @@
     X(addforce, CMD_SETTING)                                                 \
     X(move, CMD_SETTING)                                                     \
     X(deform, CMD_SETTING)                                                   \
+    X(torsion, CMD_SETTING)                                                  \
     X(rebalance, CMD_SETTING)                                                \
     X(unfix, CMD_SETTING)                                                    \
     /* checkpoints (deck/restart.c) */                                       \

@@ -55,7 +55,7 @@ static void refresh(fix_list *fx, md *s)
             if (hooks[h])
                 p |= 1u << h;
         if (o->holds_atoms)
-            held |= group_bit(fx->f[k]->group);
+            held |= o->held ? o->held(fx->f[k]) : group_bit(fx->f[k]->group);
     }
     fx->present = p;
     s->held = held;

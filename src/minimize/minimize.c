@@ -450,6 +450,11 @@ void minimize(md *s, outputs *o, const min_params *p, min_result *res)
     for (int k = 0; k < 6; k++)
         r.press[k] = s->virial[k] / s->box.volume * MG_NKTV2P;
     r.wall = par_max_double(par_wtime() - wall0);
+    /* Held atoms had their forces zeroed to keep them in place; give them
+     * back the potential's forces, what a grip's torque is measured from
+     * (torsion.c) and what "forces are current" promises. */
+    if (s->held)
+        md_force(s, 1);
     report(&m, &r);
     if (res)
         *res = r;

@@ -28,6 +28,8 @@ cuni = lines_of(os.path.join(POT, "CuNi.eam.alloy"))
 cu_u3 = lines_of(os.path.join(POT, "Cu_u3.eam"))
 liquid = lines_of(os.path.join(mt.DATA, "cuzr-liquid.data"))
 
+GRIPS = HEAD + GOOD_POT + "region rt block INF INF INF INF 9 INF units box\nregion rb block INF INF INF INF INF 3 units box\ngroup gt region rt\ngroup gb region rb\n"
+
 # (name, deck, {extra file: content}, regex the error must match)
 CASES = [
     ("unknown command", HEAD + "frobnicate 3\n", {}, r"in\.deck:3: unknown command 'frobnicate'"),
@@ -209,6 +211,17 @@ CASES = [
     ("LAMMPS thermo N", "thermo 100\n", {}, r"in\.deck:1: thermo: mgmd writes 'thermo every 100'"),
     ("LAMMPS neighbor N bin", "neighbor 2.0 bin\n", {}, r"in\.deck:1: neighbor: mgmd writes 'neighbor skin 2.0 A'"),
     ("LAMMPS velocity all create", HEAD + "velocity all create 300 4928\n", {}, r"in\.deck:3: velocity: in mgmd the group comes last: 'velocity create \.\.\. group all'"),
+    ("torsion: no grips", GRIPS + "torsion tw rate 1 deg/ps\n", {}, r"in\.deck:8: torsion: needs 'top GROUP' and 'bottom GROUP'"),
+    ("torsion: no style", GRIPS + "torsion tw top gt bottom gb\n", {}, r"in\.deck:8: torsion: needs one of 'rate W' \(deg/ps\), 'schedule S' \(deg\) or 'angle PHI'"),
+    ("torsion: one group for both", GRIPS + "torsion tw top gt bottom gt angle 1 deg\n", {}, r"in\.deck:8: torsion: the top and bottom grips are the same group 'gt'"),
+    ("torsion: top below bottom", GRIPS + "torsion tw top gb bottom gt angle 1 deg\n", {}, r"in\.deck:8: torsion: the top grip 'gb' .* must lie above the bottom grip 'gt'"),
+    ("torsion: rate in K", GRIPS + "torsion tw top gt bottom gb rate 1 K\n", {}, r"in\.deck:8: torsion: twist rate is an angular rate, but 'K' is a unit of temperature"),
+    ("torsion: grips through the periodic boundary", GRIPS + "torsion tw top gt bottom gb angle 1 deg\n", {}, r"in\.deck:8: torsion: along z the box is periodic and the gap .* less than the cutoff"),
+    ("stress_strain torsion: no such fix", GRIPS + "stress_strain s torsion tw file s\n", {}, r"in\.deck:8: stress_strain: no torsion fix named 'tw'"),
+    ("profile: missing file", HEAD + GOOD_POT + "profile p radial z bin 1 A\n", {}, r"in\.deck:4: profile: missing 'file PREFIX' \(tables PREFIX\.csv and PREFIX_fits\.csv\)"),
+    ("profile: recover as a percentage", HEAD + "profile p radial z bin 1 file p recover 95\n", {},
+     r"in\.deck:3: profile: recover \(fraction of the core value\) must be between 0 and 1, got 95"),
+    ("profile: flush of no profile", HEAD + "profile p flush\n", {}, r"in\.deck:3: profile: no observer named 'p'"),
     ("overlapping atoms", "read_data t.data\n" + GOOD_POT + "run 0\n", {"t.data": liquid.replace(
         "\n2 2 11.152545352451698 17.233198084661154 16.003454690226015", "\n2 2 0.8188173221124447 13.352434860028156 18.363585880648813", 1)},
      r"atoms (1 and 2|2 and 1) are 0\.3 A apart at step 0, closer than the potential allows \(0\.5\d* A", 3),
