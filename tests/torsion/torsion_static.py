@@ -21,7 +21,8 @@
    without warping and T = C44 J phi / L (Lekhnitskii). The wire is softer
    by its surface: 5.6 % at 3.0 nm, 3.2 % at 4.5 nm (measured; the
    difference scales as 1/D), so 4.5 nm is used.
-Runtime about 25 s on one core.
+Runtime about 20 s on one core. Under the sanitizers (MGMD_LIGHT=1) checks
+1 and 2 run on a 2 nm wire and 3 is left to the optimised build.
 """
 import math
 import os
@@ -41,7 +42,8 @@ def fd_torque(wd):
     rows = []
     for k, a in enumerate((phi0, phi0 + h, phi0 - h, phi0 + 2 * h, phi0 - 2 * h)):
         d = os.path.join(wd, f"fd{k}")
-        text = tc.wire(12, 20, 15.0) + "torsion tw top gtop bottom gbot angle 0 deg\n"
+        text = (tc.wire(8, 12, 10.0) if tc.LIGHT else tc.wire(12, 20, 15.0))
+        text += "torsion tw top gtop bottom gbot angle 0 deg\n"
         text += "stress_strain ts torsion tw file ts\n"
         text += f"torsion tw top gtop bottom gbot angle {a} deg\nrun 0\nwrite_data wire.data\n"
         mt.run_mgmd(text, d)
@@ -74,9 +76,9 @@ elastic strain 1e-4 relax yes file el
     return 0.5 * (C[3, 3] + C[4, 4]), C
 
 
-def quasistatic(wd, c44):
+def quasistatic(wd, c44, cxy, cz, radius):
     d = os.path.join(wd, "qs")
-    text = tc.wire(16, 30, 22.5) + f"""torsion tw top gtop bottom gbot angle 0 deg
+    text = tc.wire(cxy, cz, radius) + f"""torsion tw top gtop bottom gbot angle 0 deg
 minimize cg etol 0 ftol {FTOL} maxiter 10000
 stress_strain ts torsion tw file ts stages manual fit 0.01
 analyze ts
@@ -93,9 +95,9 @@ write_data wire.data
     t = tc.read_table(os.path.join(d, "ts.csv"))
     w = mt.read_data(os.path.join(d, "wire.data"))
     x = w["x"]
-    c = 0.5 * (16 * tc.A0)
+    c = 0.5 * (cxy * tc.A0)
     rho = np.hypot(x[:, 0] - c, x[:, 1] - c)
-    free = (x[:, 2] > 7.0) & (x[:, 2] < 30 * tc.A0 - 7.0)
+    free = (x[:, 2] > 7.0) & (x[:, 2] < cz * tc.A0 - 7.0)
     bound = rho.max() * math.sqrt(free.sum()) * FTOL
     for k in range(len(t["phi"])):
         s = t["torque_top"][k] + t["torque_bottom"][k]
@@ -104,8 +106,9 @@ write_data wire.data
     with open(os.path.join(d, "ts_summary.csv")) as f:
         head, row = [l.strip().split(",") for l in f][:2]
     gs = float(row[head.index("modulus[GPa]")])
-    check(abs(gs / c44 - 1) < 0.05, f"Gs of a {t['diameter'][-1] / 10:.2f} nm [001] Cu wire {gs:.3f} GPa within 5 % "
-          f"of bulk C44 {c44:.3f} GPa ({100 * (gs / c44 - 1):+.2f} %)")
+    if c44 is not None:
+        check(abs(gs / c44 - 1) < 0.05, f"Gs of a {t['diameter'][-1] / 10:.2f} nm [001] Cu wire {gs:.3f} GPa within 5 % "
+              f"of bulk C44 {c44:.3f} GPa ({100 * (gs / c44 - 1):+.2f} %)")
     # The slope recomputed from the table (tau_s = 16 T / (pi D^3), 160.2 GPa per eV/A^3).
     tau = 16 * t["torque"] / (math.pi * t["diameter"] ** 3) * 160.21766208
     check(np.allclose(tau, t["tau_s"], rtol=1e-12, atol=1e-15), "tau_s = 16 T / (pi D^3) in every row")
@@ -116,10 +119,13 @@ write_data wire.data
 
 def main():
     with tempfile.TemporaryDirectory() as wd:
-        c44, C = elastic_c44(wd)
-        check(70 < c44 < 95, f"C44 of Mendelev Cu {c44:.3f} GPa (experiment 75 GPa)")
         fd_torque(wd)
-        quasistatic(wd, c44)
+        if tc.LIGHT:
+            quasistatic(wd, None, 8, 12, 10.0)
+        else:
+            c44, C = elastic_c44(wd)
+            check(70 < c44 < 95, f"C44 of Mendelev Cu {c44:.3f} GPa (experiment 75 GPa)")
+            quasistatic(wd, c44, 16, 30, 22.5)
     check.finish()
 
 
