@@ -6,7 +6,8 @@
  *   profile NAME normal x|y|z bin DR file PREFIX [origin Z|auto] [options]
  *     options: [extent D] [every N] [at_end yes|no] [window M [samples]]
  *              [group G] [voronoi VOBS] [torsion TFIX] [stress yes|no]
- *              [volume shell|voronoi] [recover F] [fit yes|no]
+ *              [volume shell|voronoi] [reference untwisted|none] [recover F]
+ *              [fit yes|no]
  *   profile NAME flush
  *
  * Profiles of a wire (radial: rho = distance from the axis through the
@@ -24,7 +25,10 @@
  * its atoms (`volume shell`: tau of a shell = sum_i S_i / V_shell) or the
  * atom's Voronoi volume (`volume voronoi`). Under a torsion fix, the local
  * modulus G = tau_zt / gamma with gamma = phi <rho> / L_gauge (the fix's
- * twist angle, the bin's mean atomic radius, the gauge length).
+ * twist angle, the bin's mean atomic radius, the gauge length); with
+ * `reference untwisted`, G = (tau_zt - tau_zt,0) / gamma, tau_zt,0 the
+ * shell's mean stress over the profile's samples at zero twist (a glass
+ * wire's residual shear stresses are larger than G gamma at small twists).
  *
  * A window of M samples gives one row per bin in PREFIX.csv: the means
  * over the samples and their standard errors from the sample-to-sample
@@ -95,6 +99,9 @@ typedef struct prof {
     double range[2];            /* radial: along the axis (A)                */
     double dr, extent_user;     /* A; extent 0: from the first sample        */
     int group, window, stress, volume, fit;
+    int subtract;               /* reference untwisted: G from tau - tau(0)  */
+    double *tref, *tref_n;      /* [nbins]: sum and count of tau at phi = 0  */
+    int warned_ref;
     double recover;
     char vname[64], tname[FIX_NAME_LEN];
     outputs *out;
@@ -166,6 +173,12 @@ static void alloc_acc(prof *p)
     p->nq = Q_X0 + p->nspecies;
     free(p->acc);
     p->acc = mg_calloc((size_t)p->nbins * p->nq * 3, sizeof *p->acc);
+    if (p->subtract) {
+        free(p->tref);
+        free(p->tref_n);
+        p->tref = mg_calloc((size_t)p->nbins, sizeof *p->tref);
+        p->tref_n = mg_calloc((size_t)p->nbins, sizeof *p->tref_n);
+    }
 }
 
 static void reset_window(prof *p)
@@ -540,6 +553,20 @@ static void prof_sample(observer *ob, md *s)
             q[Q_TAU] = EV_PER_A3_IN_GPA * (p->volume == VOL_SHELL ? x[L_TAU] / V : x[L_TAU] * inv);
         q[Q_GAMMA] = strain * x[L_RHO] * inv;
         q[Q_G] = q[Q_TAU] / q[Q_GAMMA];
+        if (p->subtract) {
+            /* The untwisted wire's residual stress profile (its mean over
+             * the samples at phi = 0) taken out of tau before dividing. */
+            if (g.phi == 0 && isfinite(q[Q_TAU])) {
+                p->tref[k] += q[Q_TAU];
+                p->tref_n[k] += 1.0;
+            }
+            q[Q_G] = p->tref_n[k] > 0 ? (q[Q_TAU] - p->tref[k] / p->tref_n[k]) / q[Q_GAMMA] : NAN;
+            if (g.phi != 0 && !(p->tref_n[k] > 0) && n > 0 && !p->warned_ref) {
+                mg_warn("profile %s: 'reference untwisted' but no sample at zero twist yet: G is nan until the "
+                        "profile has sampled the wire at phi = 0", ob->name);
+                p->warned_ref = 1;
+            }
+        }
         for (int sp = 0; sp < p->nspecies; sp++)
             q[Q_X0 + sp] = x[L_SP0 + sp] * inv;
         for (int j = 0; j < p->nq; j++)
@@ -824,6 +851,10 @@ static void prof_save(observer *ob, struct ckpt_state *c)
         ckpt_put_text(c, "species", names);
         ckpt_put_doubles(c, "acc", p->acc, (size_t)p->nbins * p->nq * 3);
         ckpt_put_doubles(c, "meta", p->meta, M_N);
+        if (p->subtract) {
+            ckpt_put_doubles(c, "tau_ref_sum", p->tref, (size_t)p->nbins);
+            ckpt_put_doubles(c, "tau_ref_count", p->tref_n, (size_t)p->nbins);
+        }
     }
 }
 
@@ -870,6 +901,10 @@ static void prof_restore(observer *ob, struct ckpt_state *c)
         if (ckpt_get_doubles(c, "acc", p->acc, (size_t)p->nbins * p->nq * 3) != 0 ||
             ckpt_get_doubles(c, "meta", p->meta, M_N) != 0)
             mg_fail_all("restart: profile %s: the checkpoint's accumulators are missing or of another size", ob->name);
+        if (p->subtract && (ckpt_get_doubles(c, "tau_ref_sum", p->tref, (size_t)p->nbins) != 0 ||
+                            ckpt_get_doubles(c, "tau_ref_count", p->tref_n, (size_t)p->nbins) != 0))
+            mg_fail_all("restart: profile %s: the deck subtracts the untwisted stress profile, the checkpoint has "
+                        "none (it was written without 'reference untwisted')", ob->name);
     }
     p->nsamp = st[ST_NSAMP];
     p->window_no = st[ST_WINDOW];
@@ -907,6 +942,8 @@ static void prof_destroy(observer *ob, md *s)
     snprintf(owner, sizeof owner, "profile %s", ob->name);
     claim_release(owner, NULL);
     free(p->acc);
+    free(p->tref);
+    free(p->tref_n);
     free(p->fsave);
     free(p);
     ob->data = NULL;
@@ -923,7 +960,8 @@ static const observer_ops prof_ops = {
 /* ---- the deck command ------------------------------------------------------------- */
 
 #define PROFILE_KEYWORDS                                                                                            \
-    "bin file center origin range extent every at_end window group voronoi torsion stress volume recover fit"
+    "bin file center origin range extent every at_end window group voronoi torsion stress volume reference recover " \
+    "fit"
 
 /* Rank 0 claims and opens the files ("a" while a restart replays the
  * deck: restore() cuts them back; "w" otherwise). */
@@ -1106,6 +1144,14 @@ void cmd_profile(deck *dk)
                 q.volume = VOL_VORONOI;
             else
                 deck_fail(dk, "profile: volume must be 'shell' or 'voronoi', got '%s'", w);
+        } else if (!strcmp(k, "reference")) {
+            const char *w = deck_word(dk, &i, "stress reference (untwisted or none)");
+            if (!strcmp(w, "untwisted"))
+                q.subtract = 1;
+            else if (!strcmp(w, "none"))
+                q.subtract = 0;
+            else
+                deck_fail(dk, "profile: reference must be 'untwisted' or 'none', got '%s'", w);
         } else if (!strcmp(k, "recover")) {
             q.recover = deck_real_in(dk, &i, "recover (fraction of the core value)", 0.0, 1.0);
             if (!(q.recover > 0 && q.recover < 1))
@@ -1137,6 +1183,9 @@ void cmd_profile(deck *dk)
             deck_fail(dk, "profile: the torsion fix '%s' twists about %c, the profile's axis is %c", q.tname,
                       'x' + tg.axis, 'x' + q.axis);
     }
+    if (q.subtract && !q.tname[0])
+        deck_fail(dk, "profile: 'reference untwisted' subtracts the stress profile of the wire at zero twist; it "
+                      "needs 'torsion TFIX'");
     if (q.have_range && q.tname[0])
         deck_fail(dk, "profile: the torsion fix sets the section profiled (its gauge section); drop 'range'");
     q.p1 = (q.axis + 1) % 3;

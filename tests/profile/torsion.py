@@ -32,6 +32,8 @@ shell volume (`q`), sampled by `analyze` at 0 and at 1 deg.
   - the rho^2-weighted G of the fits (the modulus of a uniform wire of
     the same torsional rigidity) equals NumPy's sum(n gamma^2 G) /
     sum(n gamma^2) over the shells of the table (1e-9);
+  - `reference untwisted`: G = (tau_zt(1 deg) - tau_zt(0 deg)) / gamma
+    per shell, from the plain profile's two windows (1e-9);
   - with the shell volume, the shells' G follows the lattice's shell
     densities: G_shell / G_Voronoi = n_shell <v> (atoms per shell volume
     times their mean Voronoi volume) within 1 % in the shells inside.
@@ -67,12 +69,15 @@ torsion tw top gtop bottom gbot angle 0 deg
 voronoi v file none
 profile p radial z bin 1 file p torsion tw voronoi v volume voronoi
 profile q radial z bin 1 file q torsion tw
+profile u radial z bin 1 file u torsion tw voronoi v volume voronoi reference untwisted
 analyze p
 analyze q
+analyze u
 torsion tw top gtop bottom gbot angle 1 deg affine yes
 dump d every 1 file d.dump precision 17 columns id type x y z sxx syy szz sxy sxz syz v_vol
 analyze p
 analyze q
+analyze u
 analyze v
 run 0
 clear
@@ -161,6 +166,16 @@ elastic strain 1e-4 relax yes file el
             check(err < 0.01, "shell volume: G follows the lattice's shell densities (G_shell/G_Voronoi from %.2f to "
                   "%.2f), = density x mean Voronoi volume within %.2g %% (< 1 %%) in %d shells inside"
                   % (ratio.min(), ratio.max(), 100 * err, inner.sum()))
+    # reference untwisted: G = (tau(1 deg) - tau(0 deg)) / gamma, from p's
+    # two windows (the same atoms, volumes and shells).
+    _, tp = pc.read_csv(os.path.join(wd, "p.csv"))
+    _, tu = pc.read_csv(os.path.join(wd, "u.csv"))
+    w1, w2 = tp["window"] == 1, tp["window"] == 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        want = (tp["tau_zt[GPa]"][w2] - tp["tau_zt[GPa]"][w1]) / tp["gamma[1]"][w2]
+    got = tu["G[GPa]"][tu["window"] == 2]
+    check(pc.close(got, want, 1e-9) and np.all(np.isnan(tu["G[GPa]"][tu["window"] == 1])),
+          "reference untwisted: G = (tau_zt(1 deg) - tau_zt(0 deg)) / gamma in every shell (1e-9); at 0 deg nan")
     pc.finish()
 
 

@@ -9,7 +9,9 @@ affine twist rate given to the free atoms, a torsion table every 50 steps.
    grows from 1e-16 over a few hundred steps of a cold crystal.
 2. Restart: the run continued from each of its mid-run checkpoints (in a
    copy of the folder holding the straight run's longer files) writes the
-   table and summary byte for byte.
+   table and summary byte for byte, and so the radial profile with
+   `reference untwisted` (whose zero-twist stress profile, from the sample
+   at step 0, lives in the checkpoint).
 3. The grips: the top grip's applied angle is 4 deg/ps x t in every row,
    the bottom grip and the held atoms stay out of the temperature, and the
    transmitted torque grows with the twist (elastic at these angles).
@@ -46,6 +48,7 @@ DECK = WIRE + f"""velocity create 10 K seed 4242
 ensemble nvt temp 10 K tdamp 0.1 ps
 torsion tw top gtop bottom gbot rate {RATE} deg/ps affine yes
 stress_strain ts torsion tw every 50 file ts fit 0.02
+profile gp radial z bin 2 file gp torsion tw every 50 window 3 reference untwisted
 checkpoint every {STEPS // 3} file ck/c keep 10
 thermo every 100
 run {STEPS}
@@ -90,7 +93,8 @@ def ck_steps(wd):
 
 
 def files(d):
-    return [open(os.path.join(d, "ts" + ext), "rb").read() for ext in (".csv", "_summary.csv")]
+    return [open(os.path.join(d, name), "rb").read() for name in ("ts.csv", "ts_summary.csv", "gp.csv",
+                                                                 "gp_fits.csv")]
 
 
 def main():
@@ -125,7 +129,9 @@ def main():
             p = mt.run_mgmd(DECK, again, args=("-restart", "ck/" + name))
             m = re.search(r"state of step (\d+)", p.stdout)
             check(m is not None and files(one) == files(again),
-                  f"restart from step {step}: ts.csv and ts_summary.csv byte-identical to the straight run's")
+                  f"restart from step {step}: ts.csv, ts_summary.csv and the profile's gp.csv, gp_fits.csv "
+                  "(reference untwisted: the zero-twist stresses in the checkpoint) byte-identical to the straight "
+                  "run's")
         if not tc.LIGHT:
             affine_start(wd)
     check.finish()
