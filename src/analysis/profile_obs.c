@@ -721,7 +721,9 @@ static void write_fits(observer *ob, prof *p, textbuf *t)
     if (tor) {
         for (int k = 0; k < nb; k++) {
             y[k] = value_of(p, k, Q_G);
-            wt[k] = value_of(p, k, Q_ATOMS); /* Var(G) ~ 1 / atoms */
+            /* Var(G) = Var(tau) / gamma^2 ~ 1 / (atoms gamma^2): the shells
+             * near the axis, where gamma -> 0, carry little of G. */
+            wt[k] = value_of(p, k, Q_ATOMS) * sq(value_of(p, k, Q_GAMMA));
         }
         pf_fit_tanh(lo, hi, y, wt, nb, &fg);
         dg_tanh = pf_tanh_depth(&fg, f, fn.p[PF_R0]);

@@ -14,7 +14,8 @@ model itself: Gi = 35 GPa, Gs = 22 GPa, SR = 10 A, wires of 3, 4, 6, 8 and
 3. The command line on a table of the same data prints the fitted values.
 4. tools/plot-torsion draws torsion tables with their summaries, and Gs
    against D with the core-shell curve, into valid PNGs, and refuses a
-   file that is not a torsion table (exit 2).
+   file that is not a torsion table (exit 2); tools/plot-profile draws a
+   radial profile table with its fits and refuses other files.
 Runtime ~5 s.
 """
 import importlib.machinery
@@ -102,4 +103,24 @@ with tempfile.TemporaryDirectory() as wd:
     p = subprocess.run([sys.executable, plot, path], capture_output=True, text=True)
     check(p.returncode == 2 and "not a torsion table" in p.stderr, f"a file that is not a torsion table: exit "
           f"{p.returncode} ({p.stderr.strip()})")
+    # A radial profile table and its fits, as the profile observer writes them.
+    prof = os.path.join(wd, "prof.csv")
+    with open(prof, "w") as f:
+        f.write("window,step_first,step_last,samples,r_lo[A],r_hi[A],r[A],atoms[1],atoms_se[1],density[1/A^3],"
+                "density_se[1/A^3],x_Cu[1],x_Cu_se[1],x_Zr[1],x_Zr_se[1],pe[eV/atom],pe_se[eV/atom],tau_zt[GPa],"
+                "tau_zt_se[GPa],gamma[1],G[GPa],G_se[GPa]\n")
+        for k in range(12):
+            r = 2 * k + 1
+            n = 0.03 * (1 - np.tanh((r - 15) / 1.0))
+            f.write(f"1,0,100,5,{2 * k},{2 * k + 2},{r},{n * 100},1,{n},0.001,0.64,0.01,0.36,0.01,-4.3,0.01,"
+                    f"{0.001 * r},0.001,{0.0001 * r},{30 - (r > 12) * 10},2\n")
+    with open(os.path.join(wd, "prof_fits.csv"), "w") as f:
+        f.write("window,n_core[1/A^3],R0[A],w[A],G_core[GPa],R_G[A],w_G[A]\n1,0.06,15,1,30,14,2\n")
+    plot = os.path.join(HERE, "..", "..", "tools", "plot-profile")
+    out = os.path.join(wd, "prof.png")
+    p = subprocess.run([sys.executable, plot, prof, "-o", out], capture_output=True, text=True)
+    check(p.returncode == 0 and mt.is_png(out), f"plot-profile draws a radial profile with its fits ({p.stderr.strip()})")
+    p = subprocess.run([sys.executable, plot, path], capture_output=True, text=True)
+    check(p.returncode == 2 and "not a profile table" in p.stderr, f"plot-profile refuses a file that is not a "
+          f"profile table: exit {p.returncode}")
 check.finish()
