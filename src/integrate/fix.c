@@ -130,9 +130,11 @@ int fixes_set_target(fix_list *fx, const char *what, const schedule *sc)
 
 const fix *fixes_using_group(const fix_list *fx, int g)
 {
-    for (int k = 0; k < fx->n; k++)
-        if (fx->f[k]->group == g)
-            return fx->f[k];
+    for (int k = 0; k < fx->n; k++) {
+        const fix *f = fx->f[k];
+        if (f->group == g || (f->ops->held && (f->ops->held(f) & group_bit(g))))
+            return f;
+    }
     return NULL;
 }
 

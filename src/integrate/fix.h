@@ -87,7 +87,8 @@ typedef struct fix_ops {
     int order;                 /* enum fix_order                               */
     int holds_atoms;           /* its group's atoms are not thermostatted      */
     /* The groups it holds (bits), when not just its own group (a torsion
-     * fix holds two grips). NULL: its group. */
+     * fix holds two grips; fixes_using_group counts them as used). NULL:
+     * its group. */
     uint64_t (*held)(const fix *f);
     /* A run begins (collective): evaluate targets for its first step, check
      * that the system can take the fix; before the set-up forces. */
