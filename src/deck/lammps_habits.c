@@ -50,7 +50,7 @@ static const struct {
     {"log", "mgmd writes its log to standard output; the thermo table goes to 'thermo ... file PATH'"},
     {"fix", "mgmd has no generic fix command; each fix is a command of its own: thermostats and barostat "
             "'ensemble nvt|langevin|npt ... [group G]', and 'freeze', 'setforce', 'addforce', 'move' "
-            "(each 'NAME group G ...'); 'unfix NAME' removes one"},
+            "(each 'NAME ... group G'), 'torsion', 'deform'; 'unfix NAME' removes one"},
 };
 
 static int is_number(const char *w)
@@ -72,9 +72,10 @@ static const char *fix_style(const char *style)
                 "target per component as LAMMPS' x y z xy ...: 'ensemble npt ... yy 0 bar zz 0 bar pdamp TAUP'"},
         {"nvt/sllod", "'ensemble nvt temp T0 [T1] tdamp TAU sllod yes' with 'deform NAME xy erate R 1/s remap v'"},
         {"nph", "'ensemble npt' (mgmd's barostat always comes with its thermostat)"},
-        {"setforce", "'setforce NAME group G FX FY FZ' (NULL leaves a component)"},
-        {"addforce", "'addforce NAME group G FX FY FZ'"},
-        {"move", "'move NAME group G linear VX VY VZ' or 'move NAME group G rotate PX PY PZ AX AY AZ period P'"},
+        {"setforce", "'setforce NAME FX FY FZ group G' (NULL leaves a component)"},
+        {"addforce", "'addforce NAME FX FY FZ group G'"},
+        {"move", "'move NAME linear VX VY VZ group G' or 'move NAME rotate PX PY PZ AX AY AZ period P group G' (to "
+                 "twist a wire with the torque measured: 'torsion NAME top G1 bottom G2 rate W deg/ps')"},
         {"box/relax", "'minimize ... box iso|aniso|tri P'"},
         {"balance", "'rebalance NAME every N [by atoms|time] [dims D] [threshold T]' (shifted planar cuts, as "
                     "LAMMPS' shift style)"},

@@ -204,6 +204,8 @@ CASES = [
      r"in\.deck:3: rebalance: unknown keyword 'grid' \(expected every by dims threshold\)"),
     ("LAMMPS fix nvt/sllod", HEAD + "fix 1 all nvt/sllod temp 300 300 0.1\n", {},
      r"in\.deck:3: unknown command 'fix': for LAMMPS' fix nvt/sllod use 'ensemble nvt .*sllod yes' with 'deform .*remap v'"),
+    ("LAMMPS fix move", HEAD + "fix 2 all move rotate 0 0 0 0 0 1 100\n", {},
+     r"in\.deck:3: unknown command 'fix': for LAMMPS' fix move use 'move NAME linear VX VY VZ group G'.*'torsion NAME top G1 bottom G2"),
     ("LAMMPS fix (other)", HEAD + "fix 1 all spring tether 1 0 0 0 0\n", {}, r"in\.deck:3: unknown command 'fix' \(a LAMMPS command\): .*freeze.*Coming from LAMMPS"),
     ("LAMMPS compute", HEAD + "compute 1 all pe/atom\n", {}, r"in\.deck:3: unknown command 'compute' \(a LAMMPS command\)"),
     ("LAMMPS thermo_style", "thermo_style custom step temp\n", {}, r"in\.deck:1: unknown command 'thermo_style' \(a LAMMPS command\)"),
