@@ -213,11 +213,6 @@ static void ss_sample(observer *ob, md *s)
     tb_putc(&t, '\n');
     emit_row(p, &t);
     tb_free(&t);
-    if (p->n == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 64;
-        p->x = mg_realloc(p->x, (size_t)p->cap * sizeof *p->x);
-        p->y = mg_realloc(p->y, (size_t)p->cap * sizeof *p->y);
-    }
     keep_point(p, s, x, printed[p->scomp == SS_VM ? V_VM : V_SIG + p->scomp]);
 }
 
