@@ -11,7 +11,9 @@ model itself: Gi = 35 GPa, Gs = 22 GPa, SR = 10 A, wires of 3, 4, 6, 8 and
    the binomial spread over 200 trials is 1.5 %, so 90 % leaves room for
    the model's curvature in SR without passing a wrong covariance, which
    an error scaled by 2 or by 1/2 gives as ~100 % or ~68 %).
-3. The command line on a table of the same data prints the fitted values.
+3. The command line on a table of the same data prints the fitted values;
+   on moduli equal within their errors it says that no size dependence
+   (no shell) is resolved and gives their weighted mean.
 4. tools/plot-torsion draws torsion tables with their summaries, and Gs
    against D with the core-shell curve, into valid PNGs, and refuses a
    file that is not a torsion table (exit 2); tools/plot-profile draws a
@@ -65,6 +67,14 @@ with tempfile.TemporaryDirectory() as wd:
     out = subprocess.run([sys.executable, TOOL, "--table", path], capture_output=True, text=True).stdout
     ok = "Gi (core)  = 35 +-" in out and "Gs (shell) = 22 +-" in out and "SR (shell thickness) = 10 +-" in out
     check(ok, "the command line prints Gi = 35, Gs = 22, SR = 10" + ("" if ok else ":\n" + out))
+    check("no size dependence is resolved" not in out, "a resolved size dependence is not called unresolved")
+    flat = os.path.join(wd, "flat.csv")
+    with open(flat, "w") as f:
+        f.write("D[A],G[GPa],G_se[GPa]\n20,32.1,0.8\n30,32.7,0.6\n40,31.6,1.9\n60,32.3,0.7\n")
+    out = subprocess.run([sys.executable, TOOL, "--table", flat], capture_output=True, text=True).stdout
+    check("no size dependence is resolved" in out and "G = 32.3" in out,
+          "moduli equal within their errors: the tool says no shell is resolved and gives the weighted mean"
+          + ("" if "G = 32.3" in out else ":\n" + out))
 
     # Torsion tables and summaries as the stress_strain observer writes them.
     head = ("stage,step,time[ps],gamma_s[1],phi[deg],torque[eV],torque_top[eV],torque_bottom[eV],diameter[A],"
