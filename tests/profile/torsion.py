@@ -40,11 +40,15 @@ shell volume (`q`), sampled by `analyze` at 0 and at 1 deg.
 About 3 s."""
 import math
 import os
+import sys
 
 import numpy as np
 
 import pcommon as pc
 from pcommon import check
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "torsion"))
+import twcommon as tc  # noqa: E402  (the torsion tests' [001] Cu wire, grips within GRIP of the ends)
 
 mt = pc.mt
 A0, R, GRIP = 3.615, 15.0, 7.0
@@ -54,17 +58,7 @@ def main():
     wd = pc.workdir("torsion")
     w, h = 12 * A0, 10 * A0
     c = w / 2
-    deck = f"""units metal
-create_lattice fcc {A0} A cells 12 12 10 types Cu
-potential eam/fs {pc.POT} Cu
-region rod cylinder z {c} {c} {R} INF INF side out units box
-delete_atoms region rod
-change_box all x final -10 {w + 10} y final -10 {w + 10} z final -10 {h + 10} boundary f f f units box
-region rtop block INF INF INF INF {h - GRIP} INF units box
-region rbot block INF INF INF INF INF {GRIP} units box
-group gtop region rtop
-group gbot region rbot
-minimize cg etol 0 ftol 1e-6 maxiter 2000
+    deck = tc.wire(12, 10, R, GRIP) + f"""minimize cg etol 0 ftol 1e-6 maxiter 2000
 torsion tw top gtop bottom gbot angle 0 deg
 voronoi v file none
 profile p radial z bin 1 file p torsion tw voronoi v volume voronoi
