@@ -665,6 +665,15 @@ static void put_pair(textbuf *t, const prof *p, int k, int q)
     put(t, count_of(p, k, q) > 0 ? se_of(p, k, q) : NAN);
 }
 
+/* A tanh fit's a, r0, w, each followed by its standard error. */
+static void put_fit(textbuf *t, const pf_tanh *f)
+{
+    for (int k = 0; k < PF_NPAR; k++) {
+        put(t, f->p[k]);
+        put(t, f->se[k]);
+    }
+}
+
 /* The fits of a window into the fits table and a line on screen (rank 0). */
 static void write_fits(observer *ob, prof *p, textbuf *t)
 {
@@ -698,12 +707,7 @@ static void write_fits(observer *ob, prof *p, textbuf *t)
         put(t, p->meta[M_PHI] / ns);
         put(t, p->meta[M_GAUGE] / ns);
     }
-    put(t, fn.p[PF_A]);
-    put(t, fn.se[PF_A]);
-    put(t, fn.p[PF_R0]);
-    put(t, fn.se[PF_R0]);
-    put(t, fn.p[PF_W]);
-    put(t, fn.se[PF_W]);
+    put_fit(t, &fn);
     if (!rad) {
         put(t, 2.0 * fn.p[PF_R0]);
         put(t, 2.0 * fn.se[PF_R0]);
@@ -730,12 +734,7 @@ static void write_fits(observer *ob, prof *p, textbuf *t)
         dg_se = sqrt(sq(fn.se[PF_R0]) + fg.cov[PF_R0][PF_R0] + c * c * fg.cov[PF_W][PF_W] -
                      2.0 * c * fg.cov[PF_R0][PF_W]);
         dg_data = pf_recovery_depth(mid, y, nb, fg.p[PF_A], f, fn.p[PF_R0], stay_bins(p));
-        put(t, fg.p[PF_A]);
-        put(t, fg.se[PF_A]);
-        put(t, fg.p[PF_R0]);
-        put(t, fg.se[PF_R0]);
-        put(t, fg.p[PF_W]);
-        put(t, fg.se[PF_W]);
+        put_fit(t, &fg);
         tb_printf(t, ",%d", fg.n);
         put(t, fg.rms);
         put(t, dg_tanh);
@@ -914,14 +913,14 @@ static void prof_restore(observer *ob, struct ckpt_state *c)
     p->last_step = st[ST_LAST];
     p->header_done = (int)st[ST_HEADER];
     p->warned = (int)st[ST_WARNED];
-    p->ftab = text_resume(p->ftab, p->path_tab, st[ST_TAB], "profile table");
-    if (p->fit)
-        p->ffit = text_resume(p->ffit, p->path_fit, st[ST_FIT], "profile fits");
-    char owner[128], err[2600] = "";
+    char owner[128];
     snprintf(owner, sizeof owner, "profile %s", ob->name);
-    if (par_rank() == 0 && claim_relock(owner, p->ftab, err, sizeof err) == 0 && p->ffit)
-        claim_relock(owner, p->ffit, err, sizeof err);
-    claim_verdict(err);
+    FILE *f[2] = {p->ftab, p->ffit};
+    const char *path[2] = {p->path_tab, p->path_fit}, *what[2] = {"profile table", "profile fits"};
+    const long long bytes[2] = {st[ST_TAB], st[ST_FIT]};
+    claim_resume_all(owner, p->fit ? 2 : 1, f, path, bytes, what);
+    p->ftab = f[0];
+    p->ffit = f[1];
 }
 
 static void prof_destroy(observer *ob, md *s)
@@ -969,37 +968,22 @@ static const observer_ops prof_ops = {
  * deck: restore() cuts them back; "w" otherwise). */
 static void open_files(deck *dk, observer *ob, prof *p)
 {
-    int ok = 1, code = 0, which = 0;
-    char refusal[2600] = "";
-    if (par_rank() == 0) {
-        const char *mode = dk->replaying ? "a" : "w";
-        char owner[128];
-        snprintf(owner, sizeof owner, "profile %s", ob->name);
-        p->ftab = claim_fopen(owner, p->path_tab, mode, refusal, sizeof refusal);
-        if (p->ftab && p->fit)
-            p->ffit = claim_fopen(owner, p->path_fit, mode, refusal, sizeof refusal);
-        ok = p->ftab && (p->ffit || !p->fit);
-        code = errno;
-        which = p->ftab != NULL;
-        if (ok || code != EBUSY)
-            refusal[0] = '\0';
-        if (!ok) {
-            if (p->ftab)
-                fclose(p->ftab);
-            p->ftab = NULL;
-            claim_release(owner, NULL);
-        }
-    }
-    int st[3] = {ok, code, which};
-    par_bcast_ints(st, 3, 0);
-    if (!st[0]) {
-        char path[1100];
-        snprintf(path, sizeof path, "%s", st[2] ? p->path_fit : p->path_tab);
+    char owner[128], refusal[2600];
+    snprintf(owner, sizeof owner, "profile %s", ob->name);
+    FILE *f[2] = {NULL, NULL};
+    const char *path[2] = {p->path_tab, p->path_fit};
+    int failed, code;
+    if (claim_fopen_all(owner, p->fit ? 2 : 1, f, path, dk->replaying ? "a" : "w", refusal, sizeof refusal, &failed,
+                        &code) != 0) {
+        char name[1100];
+        snprintf(name, sizeof name, "%s", path[failed]);
         free(p);
         free(ob);
         claim_verdict(refusal);
-        deck_fail(dk, "profile: cannot write %s: %s", path, strerror(st[1]));
+        deck_fail(dk, "profile: cannot write %s: %s", name, strerror(code));
     }
+    p->ftab = f[0];
+    p->ffit = f[1];
     claim_verdict(refusal);
 }
 

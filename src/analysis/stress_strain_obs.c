@@ -381,14 +381,14 @@ static void ss_restore(observer *ob, struct ckpt_state *c)
         p->ref.len[d] = ref[d];
         p->ref.tilt[d] = ref[3 + d];
     }
-    p->ftab = text_resume(p->ftab, p->path_table, st[ST_TAB], "stress_strain table");
-    p->fsum = text_resume(p->fsum, p->path_sum, st[ST_SUM], "stress_strain summary");
-    /* Closing the old streams dropped their locks (claim.h). */
-    char owner[128], err[2600] = "";
+    char owner[128];
     snprintf(owner, sizeof owner, "stress_strain %s", ob->name);
-    if (par_rank() == 0 && claim_relock(owner, p->ftab, err, sizeof err) == 0)
-        claim_relock(owner, p->fsum, err, sizeof err);
-    claim_verdict(err);
+    FILE *f[2] = {p->ftab, p->fsum};
+    const char *path[2] = {p->path_table, p->path_sum}, *what[2] = {"stress_strain table", "stress_strain summary"};
+    const long long bytes[2] = {st[ST_TAB], st[ST_SUM]};
+    claim_resume_all(owner, 2, f, path, bytes, what);
+    p->ftab = f[0];
+    p->fsum = f[1];
 }
 
 static void ss_destroy(observer *ob, md *s)
@@ -432,41 +432,25 @@ static const observer_ops ss_ops = {
  * deck: restore() cuts them back; "w" and the headers otherwise). */
 static void open_files(deck *dk, observer *ob, ssobs *p)
 {
-    int ok = 1, code = 0, which = 0;
-    char refusal[2600] = "";
-    if (par_rank() == 0) {
-        const char *mode = dk->replaying ? "a" : "w";
-        char owner[128];
-        snprintf(owner, sizeof owner, "stress_strain %s", ob->name);
-        p->ftab = claim_fopen(owner, p->path_table, mode, refusal, sizeof refusal);
-        if (p->ftab)
-            p->fsum = claim_fopen(owner, p->path_sum, mode, refusal, sizeof refusal);
-        ok = p->ftab && p->fsum;
-        code = errno;
-        which = p->ftab != NULL;
-        if (ok || code != EBUSY)
-            refusal[0] = '\0';
-        if (ok && !dk->replaying) {
-            write_headers(p);
-            check_write(p->ftab, p->path_table);
-            check_write(p->fsum, p->path_sum);
-        }
-        if (!ok) {
-            if (p->ftab)
-                fclose(p->ftab);
-            p->ftab = NULL;
-            claim_release(owner, NULL);
-        }
-    }
-    int st[3] = {ok, code, which};
-    par_bcast_ints(st, 3, 0);
-    if (!st[0]) {
-        char path[1100];
-        snprintf(path, sizeof path, "%s", st[2] ? p->path_sum : p->path_table);
+    char owner[128], refusal[2600];
+    snprintf(owner, sizeof owner, "stress_strain %s", ob->name);
+    FILE *f[2] = {NULL, NULL};
+    const char *path[2] = {p->path_table, p->path_sum};
+    int failed, code;
+    if (claim_fopen_all(owner, 2, f, path, dk->replaying ? "a" : "w", refusal, sizeof refusal, &failed, &code) != 0) {
+        char name[1100];
+        snprintf(name, sizeof name, "%s", path[failed]);
         free(p);
         free(ob);
         claim_verdict(refusal); /* a refused claim fails here, naming the other output */
-        deck_fail(dk, "stress_strain: cannot write %s: %s", path, strerror(st[1]));
+        deck_fail(dk, "stress_strain: cannot write %s: %s", name, strerror(code));
+    }
+    p->ftab = f[0];
+    p->fsum = f[1];
+    if (par_rank() == 0 && !dk->replaying) {
+        write_headers(p);
+        check_write(p->ftab, p->path_table);
+        check_write(p->fsum, p->path_sum);
     }
     claim_verdict(refusal);
 }

@@ -597,14 +597,14 @@ static void vor_restore(observer *ob, struct ckpt_state *c)
     if (ckpt_get_i64(c, "csv_bytes", st, 3) != 0 || ckpt_get_doubles(c, "shell_width", &v->width_next, 1) != 0)
         mg_fail_all("restart: the checkpoint has no state for voronoi observer %s", ob->name);
     if (v->p.prefix[0]) {
-        v->fmotif = text_resume(v->fmotif, v->path_motif, st[0], "voronoi table");
-        v->fsum = text_resume(v->fsum, v->path_sum, st[1], "voronoi table");
-        /* Closing the old streams dropped their locks (claim.h). */
-        char owner[128], err[2600] = "";
+        char owner[128];
         snprintf(owner, sizeof owner, "voronoi %s", ob->name);
-        if (par_rank() == 0 && claim_relock(owner, v->fmotif, err, sizeof err) == 0)
-            claim_relock(owner, v->fsum, err, sizeof err);
-        claim_verdict(err);
+        FILE *f[2] = {v->fmotif, v->fsum};
+        const char *path[2] = {v->path_motif, v->path_sum}, *what[2] = {"voronoi table", "voronoi table"};
+        const long long bytes[2] = {st[0], st[1]};
+        claim_resume_all(owner, 2, f, path, bytes, what);
+        v->fmotif = f[0];
+        v->fsum = f[1];
     }
     v->header_done = (int)st[2];
 }
@@ -630,31 +630,18 @@ observer *voronoi_create(md *s, const char *name, const voronoi_params *p, int e
     if (p->prefix[0]) {
         snprintf(v->path_motif, sizeof v->path_motif, "%s_motifs.csv", p->prefix);
         snprintf(v->path_sum, sizeof v->path_sum, "%s_summary.csv", p->prefix);
-        int ok = 1, code = 0;
-        char refusal[2600] = "";
-        if (par_rank() == 0) {
-            /* Claimed and locked before they are truncated (claim.h). */
-            const char *mode = append ? "a" : "w";
-            char owner[128];
-            snprintf(owner, sizeof owner, "voronoi %s", name);
-            v->fmotif = claim_fopen(owner, v->path_motif, mode, refusal, sizeof refusal);
-            if (v->fmotif)
-                v->fsum = claim_fopen(owner, v->path_sum, mode, refusal, sizeof refusal);
-            ok = v->fmotif && v->fsum;
-            code = errno;
-            if (ok || code != EBUSY)
-                refusal[0] = '\0';
-            else
-                claim_release(owner, NULL);
-        }
+        /* Claimed and locked before they are truncated (claim.h). */
+        char owner[128], refusal[2600];
+        snprintf(owner, sizeof owner, "voronoi %s", name);
+        FILE *f[2] = {NULL, NULL};
+        const char *path[2] = {v->path_motif, v->path_sum};
+        int failed, code;
+        int ok = claim_fopen_all(owner, 2, f, path, append ? "a" : "w", refusal, sizeof refusal, &failed, &code) == 0;
+        v->fmotif = f[0];
+        v->fsum = f[1];
         claim_verdict(refusal);
-        int which = v->fmotif != NULL;
-        par_bcast_ints(&ok, 1, 0);
-        par_bcast_ints(&code, 1, 0);
-        par_bcast_ints(&which, 1, 0);
         if (!ok) {
-            snprintf(err, (size_t)errlen, "cannot write %s: %s", which ? v->path_sum : v->path_motif,
-                     strerror(code));
+            snprintf(err, (size_t)errlen, "cannot write %s: %s", path[failed], strerror(code));
             ob->nprops = 0;
             vor_destroy(ob, s);
             free(ob);

@@ -13,9 +13,11 @@
  * on the files HDF5/MPI-IO open and close themselves (claim.h).
  * The lock file PREFIX.lock is opened here once and never closed.
  *
- * Communication: claim_verdict() broadcasts rank 0's verdict. */
+ * Communication: claim_verdict() broadcasts rank 0's verdict;
+ * claim_fopen_all() broadcasts whether rank 0 opened an output's files. */
 #include "io/claim.h"
 #include "core/error.h"
+#include "io/funnel.h"
 #include "parallel/parallel.h"
 
 #include <errno.h>
@@ -287,6 +289,50 @@ void claim_check_all(const char *owner, const char *path)
         if (o)
             refused(&c, o, err, sizeof err);
     }
+    claim_verdict(err);
+}
+
+int claim_fopen_all(const char *owner, int n, FILE **f, const char *const *path, const char *mode, char *refusal,
+                    size_t rlen, int *failed, int *code)
+{
+    int st[3] = {1, 0, 0}; /* all open, errno, the file that failed */
+    refusal[0] = '\0';
+    if (par_rank() == 0) {
+        for (int k = 0; k < n && st[0]; k++) {
+            f[k] = claim_fopen(owner, path[k], mode, refusal, rlen);
+            if (!f[k]) {
+                st[0] = 0;
+                st[1] = errno;
+                st[2] = k;
+            }
+        }
+        if (st[0] || st[1] != EBUSY)
+            refusal[0] = '\0';
+        if (!st[0]) {
+            for (int k = 0; k < n; k++) {
+                if (f[k])
+                    fclose(f[k]);
+                f[k] = NULL;
+            }
+            claim_release(owner, NULL);
+        }
+    }
+    par_bcast_ints(st, 3, 0);
+    *code = st[1];
+    *failed = st[2];
+    return st[0] ? 0 : -1;
+}
+
+void claim_resume_all(const char *owner, int n, FILE **f, const char *const *path, const long long *bytes,
+                      const char *const *what)
+{
+    for (int k = 0; k < n; k++)
+        f[k] = text_resume(f[k], path[k], bytes[k], what[k]);
+    char err[2600] = "";
+    if (par_rank() == 0)
+        for (int k = 0; k < n; k++)
+            if (claim_relock(owner, f[k], err, sizeof err) != 0)
+                break;
     claim_verdict(err);
 }
 

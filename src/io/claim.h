@@ -45,6 +45,23 @@ int claim_path(const char *owner, const char *path, char *err, size_t errlen);
 /* Rank 0: the lock again on f, after the owner closed and reopened its file
  * (every close of a file drops the process's fcntl locks on it). 0 or -1. */
 int claim_relock(const char *owner, FILE *f, char *err, size_t errlen);
+/* Collective: rank 0 claims and opens owner's n files (claim_fopen, in
+ * order, mode "w" or "a"); if one cannot be had, those opened are closed,
+ * owner's claims released and f[] left NULL. Every rank learns the
+ * outcome: 0 when all are open (on rank 0; NULL elsewhere), -1 with
+ * *failed the index of the file that could not be had and *code its errno.
+ * refusal gets a refused claim's message ("" for any other failure): the
+ * caller frees what it must and passes it to claim_verdict(), which ends
+ * the run on a refusal, then reports a plain failure itself. */
+int claim_fopen_all(const char *owner, int n, FILE **f, const char *const *path, const char *mode, char *refusal,
+                    size_t rlen, int *failed, int *code);
+/* Collective, an output continued by a restart: each of owner's n files
+ * cut back to its checkpointed length (io/funnel.h text_resume; what[k]
+ * names it in messages), then locked again by rank 0 (closing the old
+ * stream dropped the lock), stopping at the first refusal, which ends the
+ * run on every rank (claim_verdict). */
+void claim_resume_all(const char *owner, int n, FILE **f, const char *const *path, const long long *bytes,
+                      const char *const *what);
 /* Rank 0 (no-op elsewhere): release owner's claims (path NULL: all of them). */
 void claim_release(const char *owner, const char *path);
 

@@ -147,12 +147,8 @@ void dump_resume(dump *d, const md *s, long long position, int64_t last_step)
     }
     char what[128];
     snprintf(what, sizeof what, "dump %s", d->name);
-    d->fp = text_resume(d->fp, d->path, position, what);
-    /* Closing the old stream dropped the lock (claim.h). */
-    char err[2600] = "";
-    if (par_rank() == 0)
-        claim_relock(what, d->fp, err, sizeof err);
-    claim_verdict(err);
+    const char *path = d->path, *name = what;
+    claim_resume_all(what, 1, &d->fp, &path, &position, &name);
 }
 
 int dump_open(dump *d, const md *s, int append)

@@ -261,13 +261,9 @@ void thermo_flush(thermo *t)
 
 void thermo_resume(thermo *t, long long bytes, int64_t last_step)
 {
-    t->csv = text_resume(t->csv, t->path, bytes, "thermo file");
+    const char *path = t->path, *what = "thermo file";
+    claim_resume_all("thermo", 1, &t->csv, &path, &bytes, &what);
     t->csv_last = last_step;
-    /* Closing the old stream dropped the lock (claim.h). */
-    char err[2600] = "";
-    if (par_rank() == 0)
-        claim_relock("thermo", t->csv, err, sizeof err);
-    claim_verdict(err);
 }
 
 int thermo_open(thermo *t, const char *path, int append)
