@@ -79,10 +79,8 @@ static void prescribe(fix *f, md *s, int positions)
             continue;
         double xu[3], v[3];
         motion(m, x0 + 3 * (size_t)i, t, xu, v);
-        /* Back into the atom's periodic image: x = xu - H image. */
-        const int *n = a->image[i];
-        double w[3] = {xu[0] - (b->h[0][0] * n[0] + b->h[0][1] * n[1] + b->h[0][2] * n[2]),
-                       xu[1] - (b->h[1][1] * n[1] + b->h[1][2] * n[2]), xu[2] - b->h[2][2] * n[2]};
+        double w[3];
+        box_rewrap(b, xu, a->image[i], w); /* back into the atom's periodic image */
         for (int q = 0; q < 3; q++) {
             if (!m->rotate && !m->set[q])
                 continue;

@@ -90,6 +90,9 @@ typedef struct torsion {
 
 static const fix_ops torsion_ops;
 
+/* Both grips' group bits. */
+static uint64_t grip_bits(const torsion *t) { return group_bit(t->top) | group_bit(t->bottom); }
+
 /* v rotated by angle th about the axis (in-plane components only). */
 static void turn(const torsion *t, const double v[3], double th, double out[3])
 {
@@ -152,13 +155,8 @@ static void place_grips(const torsion *t, md *s, double phi, double omega, int p
         } else {
             memcpy(xu, r0, sizeof xu);
         }
-        if (positions) {
-            /* Back into the atom's periodic image: x = xu - H image. */
-            const int *n = a->image[i];
-            a->x[i][0] = xu[0] - (b->h[0][0] * n[0] + b->h[0][1] * n[1] + b->h[0][2] * n[2]);
-            a->x[i][1] = xu[1] - (b->h[1][1] * n[1] + b->h[1][2] * n[2]);
-            a->x[i][2] = xu[2] - b->h[2][2] * n[2];
-        }
+        if (positions)
+            box_rewrap(b, xu, a->image[i], a->x[i]); /* back into the atom's periodic image */
         memcpy(a->v[i], v, sizeof v);
     }
 }
@@ -197,7 +195,7 @@ static void begin_run(fix *f, md *s, const step_info *si)
     /* The free atoms' share of the twist rate, so the wire starts twisting
      * uniformly (a torsional wave from the grip otherwise). */
     atoms *a = &s->atoms;
-    const uint64_t grips = group_bit(t->top) | group_bit(t->bottom);
+    const uint64_t grips = grip_bits(t);
     for (int i = 0; i < a->nlocal; i++) {
         if (a->mask[i] & grips)
             continue;
@@ -213,11 +211,7 @@ static void begin_run(fix *f, md *s, const step_info *si)
     t->profile_added = 1;
 }
 
-static uint64_t held(const fix *f)
-{
-    const torsion *t = f->data;
-    return group_bit(t->top) | group_bit(t->bottom);
-}
+static uint64_t held(const fix *f) { return grip_bits(f->data); }
 
 /* ---- checkpoint ---------------------------------------------------------- */
 
@@ -367,7 +361,7 @@ static void extent(md *s, int g, int axis, double *lo, double *hi, int64_t *n)
 static void grips_center(md *s, const torsion *t, double c[3])
 {
     const atoms *a = &s->atoms;
-    const uint64_t grips = group_bit(t->top) | group_bit(t->bottom);
+    const uint64_t grips = grip_bits(t);
     double loc[3] = {0.0, 0.0, 0.0}, sum[3];
     for (int i = 0; i < a->nlocal; i++) {
         if (!(a->mask[i] & grips))
@@ -400,7 +394,7 @@ static void record_reference(md *s, const torsion *t)
 static void twist_free_atoms(md *s, const torsion *t, double dphi)
 {
     atoms *a = &s->atoms;
-    const uint64_t grips = group_bit(t->top) | group_bit(t->bottom);
+    const uint64_t grips = grip_bits(t);
     for (int i = 0; i < a->nlocal; i++) {
         if (a->mask[i] & grips)
             continue;
@@ -422,7 +416,7 @@ static void twist_free_atoms(md *s, const torsion *t, double dphi)
 static void set_grips_now(md *s, const torsion *t)
 {
     atoms *a = &s->atoms;
-    const uint64_t grips = group_bit(t->top) | group_bit(t->bottom);
+    const uint64_t grips = grip_bits(t);
     for (int i = 0; i < a->nlocal; i++)
         if (a->mask[i] & grips)
             memset(a->image[i], 0, sizeof a->image[i]);

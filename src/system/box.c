@@ -100,6 +100,12 @@ void box_unwrap(const box *b, const double x[3], const int image[3], double out[
         out[k] = x[k] + b->h[k][0] * image[0] + b->h[k][1] * image[1] + b->h[k][2] * image[2];
 }
 
+void box_rewrap(const box *b, const double xu[3], const int image[3], double out[3])
+{
+    for (int k = 0; k < 3; k++)
+        out[k] = xu[k] - (b->h[k][0] * image[0] + b->h[k][1] * image[1] + b->h[k][2] * image[2]);
+}
+
 int box_needs_flip(const box *b)
 {
     const double lx = b->len[0], ly = b->len[1];

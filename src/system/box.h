@@ -40,6 +40,10 @@ void box_face_distances(const box *b, double d[3]);
 void box_remap(const box *b, double x[3], int image[3]);
 /* Unwrapped position from wrapped position and image flags. */
 void box_unwrap(const box *b, const double x[3], const int image[3], double out[3]);
+/* Its inverse: the position in periodic image `image` of the unwrapped
+ * position xu, xu - H image (a prescribed motion put back in the atom's
+ * image). */
+void box_rewrap(const box *b, const double xu[3], const int image[3], double out[3]);
 /* If a tilt passed half the box length it tilts along, replace the cell by
  * the equivalent less-skewed one (the same lattice of periodic images, as
  * LAMMPS' box flip: c' = c - k b for yz, c' -= k a for xz, b' = b - k a for

@@ -53,21 +53,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int failures, checks;
-
-static void report(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void report(int ok, const char *fmt, ...)
-{
-    checks++;
-    if (!ok)
-        failures++;
-    char msg[800];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    printf("%s %s\n", ok ? "ok  " : "FAIL", msg);
-}
+#include "../unit/serial_report.h"
 
 static int close_to(double got, double want, double rel)
 {

@@ -35,21 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures, checks;
-
-static void report(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void report(int ok, const char *fmt, ...)
-{
-    checks++;
-    if (!ok)
-        failures++;
-    char msg[700];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    printf("%s %s\n", ok ? "ok  " : "FAIL", msg);
-}
+#include "../unit/serial_report.h"
 
 /* splitmix64 and Box-Muller: reproducible Gaussian noise. */
 static uint64_t rng_state = 0x1234567u;

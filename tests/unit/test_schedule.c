@@ -43,21 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures, checks;
-
-static void report(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void report(int ok, const char *fmt, ...)
-{
-    checks++;
-    if (!ok)
-        failures++;
-    char msg[700];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    printf("%s %s\n", ok ? "ok  " : "FAIL", msg);
-}
+#include "serial_report.h"
 
 /* An empty schedule, as the `schedule` command starts one. */
 static void empty(schedule *sc)
