@@ -93,6 +93,32 @@ def read_data(path):
     return out
 
 
+def read_dump(path):
+    """mgmd text dump (LAMMPS format) -> list of frames, each a dict of
+    numpy columns sorted by id, with 'step'."""
+    frames = []
+    with open(path) as f:
+        lines = f.read().split("\n")
+    k = 0
+    while k < len(lines):
+        if lines[k].startswith("ITEM: TIMESTEP"):
+            step = int(lines[k + 1])
+            n = int(lines[k + 3])
+            k += 4
+            while not lines[k].startswith("ITEM: ATOMS"):
+                k += 1
+            cols = lines[k].split()[2:]
+            rows = np.array([[float(v) for v in lines[k + 1 + r].split()] for r in range(n)]).reshape(n, len(cols))
+            order = np.argsort(rows[:, cols.index("id")])
+            fr = {c: rows[order, q] for q, c in enumerate(cols)}
+            fr["step"] = step
+            frames.append(fr)
+            k += 1 + n
+        else:
+            k += 1
+    return frames
+
+
 def unwrapped(d):
     """Unwrapped positions x + H image (H columns: a, b, c edge vectors)."""
     L = d["hi"] - d["lo"]

@@ -30,6 +30,9 @@ typedef struct observer_ops {
      * forces are current; owned atoms may have drifted up to half the
      * neighbour skin outside their sub-domain since the last rebuild. */
     void (*sample)(observer *ob, md *s);
+    /* Start of a stage, before its first sample (collective; owned atoms
+     * and ghosts are current). May be NULL. */
+    void (*stage_begin)(observer *ob, md *s);
     /* End of a stage, after its last sample: write what accumulates over a
      * stage (collective). May be NULL. */
     void (*stage_end)(observer *ob, md *s);

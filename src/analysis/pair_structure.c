@@ -3,6 +3,7 @@
  * The observer that drives them is pair_structure_obs.c; the physics and
  * conventions are in pair_structure.h and docs/analysis.md. No MPI here. */
 #include "analysis/pair_structure.h"
+#include "analysis/cells.h"
 #include "core/error.h"
 
 #include <fftw3.h>
@@ -27,79 +28,28 @@ void pair_count(const atoms *a, double rmax, int nbins, int64_t *hist)
     const int nlocal = a->nlocal, n = a->nlocal + a->nghost, nt = a->ntypes;
     if (nlocal == 0)
         return;
-    /* Cartesian cells over the extent of all atoms (owned and ghosts); the
-     * ghosts carry the periodic images, so cells do not wrap. Cells of about
-     * rmax/2 with a reach of 2 cells search 15.6 rmax^3 around an atom
-     * rather than 27 rmax^3 with cells of rmax. */
-    double lo[3] = {HUGE_VAL, HUGE_VAL, HUGE_VAL}, hi[3] = {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
-    for (int i = 0; i < n; i++)
-        for (int d = 0; d < 3; d++) {
-            lo[d] = fmin(lo[d], a->x[i][d]);
-            hi[d] = fmax(hi[d], a->x[i][d]);
-        }
-    double target = 0.5 * rmax;
-    int nc[3];
-    double inv[3];
-    int reach[3];
-    for (;;) {
-        double ncell = 1.0;
-        for (int d = 0; d < 3; d++) {
-            double len = hi[d] - lo[d];
-            nc[d] = (int)fmin(fmax(floor(len / target), 1.0), 4096.0);
-            double size = len > 0 ? len / nc[d] : target;
-            inv[d] = len > 0 ? nc[d] / len : 0.0;
-            reach[d] = (int)ceil(rmax / size);
-            if (reach[d] > nc[d] - 1)
-                reach[d] = nc[d] - 1;
-            ncell *= nc[d];
-        }
-        /* Keep the cell array comparable to the atom count. */
-        if (ncell <= 8.0 * n + 64)
-            break;
-        target *= 1.5;
-    }
-    const int ncells = nc[0] * nc[1] * nc[2];
-    int *cell = mg_malloc((size_t)n * sizeof *cell);
-    int *start = mg_calloc((size_t)ncells + 1, sizeof *start);
-    int *order = mg_malloc((size_t)n * sizeof *order);
-    for (int i = 0; i < n; i++) {
-        int c[3];
-        for (int d = 0; d < 3; d++) {
-            c[d] = (int)((a->x[i][d] - lo[d]) * inv[d]);
-            if (c[d] >= nc[d])
-                c[d] = nc[d] - 1;
-            if (c[d] < 0)
-                c[d] = 0;
-        }
-        cell[i] = c[0] + nc[0] * (c[1] + nc[1] * c[2]);
-        start[cell[i] + 1]++;
-    }
-    for (int c = 0; c < ncells; c++)
-        start[c + 1] += start[c];
-    int *fill = mg_malloc((size_t)ncells * sizeof *fill);
-    memcpy(fill, start, (size_t)ncells * sizeof *fill);
-    for (int i = 0; i < n; i++)
-        order[fill[cell[i]]++] = i;
-    free(fill);
-
+    /* Cells over all atoms (owned and ghosts; analysis/cells.h). */
+    cells c;
+    cells_build(&c, (const double (*)[3])a->x, n, rmax);
     const double rmax2 = rmax * rmax, binv = nbins / rmax;
     for (int i = 0; i < nlocal; i++) {
-        const int ci = cell[i];
-        const int cx = ci % nc[0], cy = (ci / nc[0]) % nc[1], cz = ci / (nc[0] * nc[1]);
+        int k[3];
+        cells_coords(&c, i, k);
+        const int cx = k[0], cy = k[1], cz = k[2];
         const double *xi = a->x[i];
         const int ti = a->type[i] - 1;
-        for (int z = cz - reach[2]; z <= cz + reach[2]; z++) {
-            if (z < 0 || z >= nc[2])
+        for (int z = cz - c.reach[2]; z <= cz + c.reach[2]; z++) {
+            if (z < 0 || z >= c.nc[2])
                 continue;
-            for (int y = cy - reach[1]; y <= cy + reach[1]; y++) {
-                if (y < 0 || y >= nc[1])
+            for (int y = cy - c.reach[1]; y <= cy + c.reach[1]; y++) {
+                if (y < 0 || y >= c.nc[1])
                     continue;
-                for (int x = cx - reach[0]; x <= cx + reach[0]; x++) {
-                    if (x < 0 || x >= nc[0])
+                for (int x = cx - c.reach[0]; x <= cx + c.reach[0]; x++) {
+                    if (x < 0 || x >= c.nc[0])
                         continue;
-                    int c = x + nc[0] * (y + nc[1] * z);
-                    for (int k = start[c]; k < start[c + 1]; k++) {
-                        int j = order[k];
+                    int cc = x + c.nc[0] * (y + c.nc[1] * z);
+                    for (int m = c.start[cc]; m < c.start[cc + 1]; m++) {
+                        int j = c.order[m];
                         /* Owned pairs once (j > i), entered both ways below. */
                         if (j < nlocal && j <= i)
                             continue;
@@ -119,9 +69,7 @@ void pair_count(const atoms *a, double rmax, int nbins, int64_t *hist)
             }
         }
     }
-    free(cell);
-    free(start);
-    free(order);
+    cells_free(&c);
 }
 
 /* ---- S(q) by the sine transform ------------------------------------------ */

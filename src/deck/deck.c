@@ -362,6 +362,36 @@ static int push_frame(deck *dk)
     return dk->nframes++;
 }
 
+int deck_choice(deck *dk, int *i, const char *what, const char *choices)
+{
+    const char *w = deck_word(dk, i, what);
+    size_t n = strlen(w);
+    int k = 0, count = 0;
+    for (const char *c = choices; *c; k++) {
+        const char *e = strchr(c, ' ');
+        size_t l = e ? (size_t)(e - c) : strlen(c);
+        if (l == n && !strncmp(c, w, n))
+            return k;
+        c += l + (e != NULL);
+    }
+    count = k;
+    char list[512] = "";
+    k = 0;
+    for (const char *c = choices; *c; k++) {
+        const char *e = strchr(c, ' ');
+        int l = e ? (int)(e - c) : (int)strlen(c);
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%.*s", k == 0 ? "" : k == count - 1 ? " or " : ", ", l, c);
+        c += l + (e != NULL);
+    }
+    deck_fail(dk, "%s: %s must be %s, got '%s'", dk->args[0], what, list, w);
+}
+
+void deck_location(const deck *dk, char *out, size_t len)
+{
+    snprintf(out, len, "%.200s:%d", dk->path, dk->line);
+}
+
 void deck_where(const deck *dk, char *out, size_t len)
 {
     out[0] = '\0';

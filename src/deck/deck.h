@@ -124,6 +124,9 @@ void deck_print_file(deck *dk, const char *path, int append, const char *line);
 ckpt_section deck_prints_section(deck *dk);
 
 /* The open loops and includes, one an indented line ("" at the top level). */
+/* "FILE:LINE" of the current statement, for messages a fix or an observer
+ * gives later (at a run) about the command that defined it. */
+void deck_location(const deck *dk, char *out, size_t len);
 void deck_where(const deck *dk, char *out, size_t len);
 
 /* Read and run a whole deck (collective). */
@@ -157,6 +160,9 @@ double deck_real_in(deck *dk, int *i, const char *what, double lo, double hi);
  * still an error. */
 double deck_quantity(deck *dk, int *i, enum quantity q, const char *what, const char *keywords);
 /* yes/no */
+/* One of the space-separated words of `choices`, as its index; otherwise
+ * fails with "CMD: WHAT must be A, B or C, got 'X'". */
+int deck_choice(deck *dk, int *i, const char *what, const char *choices);
 int deck_bool(deck *dk, int *i, const char *what);
 /* A component a fix leaves alone: the word NULL (as in LAMMPS), consumed.
  * Returns 1 if it was NULL, else 0 (nothing consumed). */

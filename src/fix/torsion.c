@@ -506,7 +506,7 @@ void cmd_torsion(deck *dk)
     }
     t.a1 = (t.axis + 1) % 3;
     t.a2 = (t.axis + 2) % 3;
-    deck_where(dk, t.where, sizeof t.where);
+    deck_location(dk, t.where, sizeof t.where);
     if (snprintf(t.prop, sizeof t.prop, "%s_x0", name) >= (int)sizeof t.prop)
         deck_fail(dk, "torsion: fix name '%s' is too long (at most %zu characters)", name, sizeof t.prop - 4);
 

@@ -148,12 +148,16 @@ static int out_wants(const fix *f, const md *s, int64_t step, const step_info *s
     return (due ? FIX_WANTS_ENERGY : 0) | (peratom ? FIX_WANTS_PERATOM : 0);
 }
 
-/* The state at set-up: written unless the run resumes, whose outputs of
- * this step were written before the checkpoint. */
+/* The state at set-up: observers that start something with a stage do so,
+ * then the outputs due are written, unless the run resumes, whose outputs
+ * of this step were written before the checkpoint. */
 static void out_setup(fix *f, md *s, const step_info *si)
 {
     outputs_run *r = f->data;
     int peratom;
+    for (int k = 0; k < r->o->nobs && !si->resumed; k++)
+        if (r->o->obs[k]->ops->stage_begin)
+            r->o->obs[k]->ops->stage_begin(r->o->obs[k], s);
     if (!si->resumed && outputs_due(r->o, s->step, r->start, r->end, &peratom))
         outputs_write(r->o, s, r->start, r->end);
     timers_stamp(&s->tm, TIMER_OUTPUT);

@@ -188,7 +188,7 @@ int thermo_parse_column(const char *spec, const md *s, thermo_column *c, char *e
             c->scale = 1.0 / f;
         }
         c->kind = TC_VARIABLE;
-        snprintf(c->var, sizeof c->var, "%s", v);
+        memcpy(c->var, v, strlen(v) + 1); /* length checked above */
         snprintf(c->header, sizeof c->header, "%s", spec);
         return 0;
     }

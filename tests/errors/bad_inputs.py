@@ -225,6 +225,16 @@ CASES = [
     ("profile: recover as a percentage", HEAD + "profile p radial z bin 1 file p recover 95\n", {},
      r"in\.deck:3: profile: recover \(fraction of the core value\) must be between 0 and 1, got 95"),
     ("profile: flush of no profile", HEAD + "profile p flush\n", {}, r"in\.deck:3: profile: no observer named 'p'"),
+    ("d2min: unknown keyword", HEAD + GOOD_POT + "d2min dm cutof 5\n", {}, r"in\.deck:4: d2min: unknown keyword 'cutof' \(expected cutoff every"),
+    ("d2min: cutoff in K", HEAD + GOOD_POT + "d2min dm cutoff 5 K\n", {}, r"in\.deck:4: d2min: cutoff is a length, but 'K' is a unit of temperature"),
+    ("d2min: reference at a step", HEAD + GOOD_POT + "d2min dm reference step 100\n", {},
+     r"in\.deck:4: d2min: reference must be now, stage or window, got 'step' \(a given step: 'd2min dm reset' after the run"),
+    ("d2min: reset of no observer", HEAD + GOOD_POT + "d2min dm reset\n", {}, r"in\.deck:4: d2min: no observer named 'dm'"),
+    ("d2min: atoms deleted since the reference", HEAD + GOOD_POT + "d2min dm\ngroup one id 77\ndelete_atoms group one\nanalyze dm\n", {},
+     r"in\.deck:4: d2min dm: the system has 107 atoms, the reference \(step 0\) had 108: .*'d2min dm reset'"),
+    ("d2min: moved too far from the reference", HEAD + GOOD_POT + "d2min dm\ngroup one id 77\n"
+     "displace_atoms one move 48.78 0 0 units box\nanalyze dm\n", {},  # four box lengths: unwrapped, it moved 48.78 A
+     r"in\.deck:4: d2min dm: at step 0, 1 atom's reference neighbours \(within 5 A at step 0\) are more than 45 A away now"),
     ("overlapping atoms", "read_data t.data\n" + GOOD_POT + "run 0\n", {"t.data": liquid.replace(
         "\n2 2 11.152545352451698 17.233198084661154 16.003454690226015", "\n2 2 0.8188173221124447 13.352434860028156 18.363585880648813", 1)},
      r"atoms (1 and 2|2 and 1) are 0\.3 A apart at step 0, closer than the potential allows \(0\.5\d* A", 3),

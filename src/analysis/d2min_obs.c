@@ -1,0 +1,618 @@
+/* The `d2min` observer and its deck command (docs/analysis.md, "Non-affine
+ * displacement and atomic strain"):
+ *
+ *   d2min NAME [cutoff RC] [every N] [at_end yes|no] [file PREFIX]
+ *              [reference now|stage|window] [normalize sum|count]
+ *              [mapping off|reference|current] [group G] [J yes|no]
+ *   d2min NAME reset          take the reference again, now
+ *
+ * For every atom of group G (default all), against a reference
+ * configuration of the same atoms: the neighbours within RC (default 5 A)
+ * in the reference, their separations d0 there and d now, and from them
+ * J, D2min, the Green-Lagrange strain and its von Mises and volumetric
+ * invariants (analysis/d2min.h). Per-atom columns NAME_d2min (A^2; A^2 per
+ * neighbour with `normalize count`, LAMMPS' fix nonaffine/displacement
+ * convention; the default `sum` is OVITO's), NAME_shear, NAME_vol,
+ * NAME_nnb (reference neighbours), NAME_valid (0 for fewer than three
+ * neighbours or coplanar ones, whose values are zero), with `J yes`
+ * NAME_Jxx ... NAME_Jzz; PREFIX.csv gets one row per sample (means and
+ * maxima over the valid atoms).
+ *
+ * Reference: `now` (default) the configuration when the command is read
+ * (again at `d2min NAME reset`); `stage` the start of every stage (run,
+ * quench, hold, each stage of a cycle); `window` the previous sample
+ * (incremental D2min over the sampling interval; the first sample is
+ * against the configuration when the command was read).
+ *
+ * Geometry. Each atom keeps its unwrapped reference position u0 (a
+ * per-atom property: it migrates with the atom and is checkpointed) and the
+ * observer the box's cell H0 then, continued across box flips (tilt +
+ * tilt_flipped, system/box.h). With u the atom's unwrapped position now and
+ * F = H H0^-1 the cell's deformation since (the identity along
+ * non-periodic dimensions), a copy of the atom at position x (owned, or a
+ * ghost: a periodic image) stands at x0 = u0 + F^-1 (x - u) in the
+ * reference: x - u is a lattice vector of the present cell, F^-1 maps it
+ * onto the same lattice vector of the reference cell. Reference neighbours
+ * are the copies within RC of each other in x0, so the pair of periodic
+ * images is the one nearest in the reference box (every image within RC
+ * when the box is that small); d0 = x0_j - x0_i and d = x_j - x_i. Under a
+ * homogeneous deformation x -> A x + t with the box deformed alike, d =
+ * A d0 for every pair and D2min vanishes. `mapping reference` uses F^-1 d
+ * instead of d (current separations taken back into the reference cell),
+ * `mapping current` F d0 instead of d0, as OVITO's affine mapping options.
+ *
+ * Parallel. The copies come from a private ghost shell (analysis/shell.h)
+ * W wide, their u0 and u through its halo. A reference neighbour may have
+ * moved farther than RC from the atom since the reference, so each atom
+ * remembers how many reference neighbours it had (counted when the
+ * reference was taken, when all of them were within RC); if a sample finds
+ * fewer, the shell is widened (by half, up to W = s RC + 40 A, s the
+ * largest stretch of F) and the search repeated, every rank together. The
+ * results do not depend on W or on the rank count beyond round-off in the
+ * last bits of x0. Communication per sample: the shell build and one
+ * forward payload per attempt, one sum per attempt, the table's sums. */
+#include "analysis/cells.h"
+#include "analysis/d2min.h"
+#include "analysis/shell.h"
+#include "core/error.h"
+#include "deck/deck.h"
+#include "io/checkpoint.h"
+#include "io/claim.h"
+#include "io/funnel.h"
+#include "parallel/parallel.h"
+#include "parallel/repro.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cmd_d2min(deck *dk);
+
+enum { REF_NOW, REF_STAGE, REF_WINDOW };
+enum { MAP_OFF, MAP_REFERENCE, MAP_CURRENT };
+
+/* Per-atom properties, found again by name at each sample. NAME_ref holds
+ * the reference: unwrapped position (A), 1 once taken, and the number of
+ * neighbours within RC then. */
+#define REF_W 5
+enum { P_D2MIN, P_SHEAR, P_VOL, P_NNB, P_VALID, P_REF, P_J0 };
+static const char *const prop_col[] = {"d2min", "shear", "vol", "nnb", "valid", "ref"};
+static const char *const j_col[9] = {"Jxx", "Jxy", "Jxz", "Jyx", "Jyy", "Jyz", "Jzx", "Jzy", "Jzz"};
+
+typedef struct d2m {
+    double cutoff;              /* A                                          */
+    int normalize;              /* 0: sum (OVITO), 1: per neighbour (LAMMPS)  */
+    int mapping, ref_mode, group, want_j;
+    char where[220];            /* FILE:LINE of the command, for messages    */
+    /* The reference. */
+    int have_ref;
+    int64_t ref_step, ref_natoms;
+    double h0[3][3];            /* continued cell then (A; columns a b c)     */
+    /* Output. */
+    char path[1100];
+    FILE *f;                    /* rank 0, NULL without `file`                */
+    int header_done;
+    /* Work. */
+    shell sh;
+    double width;               /* A: the last shell width that sufficed     */
+    int *nbuf, ncap;
+    double (*d0)[3], (*d)[3];
+    int dcap;
+} d2m;
+
+static const observer_ops d2m_ops;
+
+/* ---- geometry ------------------------------------------------------------------ */
+
+/* The cell with the tilts flips took out put back (continuous in time), and
+ * a unit column along each non-periodic dimension: there the box's extent
+ * is vacuum or a wall, not a lattice vector, and no ghost crosses it. */
+static void continued_cell(const box *b, double h[3][3])
+{
+    memcpy(h, b->h, sizeof b->h);
+    h[0][1] += b->tilt_flipped[0];
+    h[0][2] += b->tilt_flipped[1];
+    h[1][2] += b->tilt_flipped[2];
+    for (int d = 0; d < 3; d++)
+        if (!b->periodic[d])
+            for (int r = 0; r < 3; r++)
+                h[r][d] = r == d;
+}
+
+static void inverse3(const double m[3][3], double inv[3][3])
+{
+    double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+                 m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    inv[0][0] = (m[1][1] * m[2][2] - m[1][2] * m[2][1]) / det;
+    inv[0][1] = (m[0][2] * m[2][1] - m[0][1] * m[2][2]) / det;
+    inv[0][2] = (m[0][1] * m[1][2] - m[0][2] * m[1][1]) / det;
+    inv[1][0] = (m[1][2] * m[2][0] - m[1][0] * m[2][2]) / det;
+    inv[1][1] = (m[0][0] * m[2][2] - m[0][2] * m[2][0]) / det;
+    inv[1][2] = (m[0][2] * m[1][0] - m[0][0] * m[1][2]) / det;
+    inv[2][0] = (m[1][0] * m[2][1] - m[1][1] * m[2][0]) / det;
+    inv[2][1] = (m[0][1] * m[2][0] - m[0][0] * m[2][1]) / det;
+    inv[2][2] = (m[0][0] * m[1][1] - m[0][1] * m[1][0]) / det;
+}
+
+static void matmul3(const double a[3][3], const double b[3][3], double c[3][3])
+{
+    for (int r = 0; r < 3; r++)
+        for (int k = 0; k < 3; k++)
+            c[r][k] = a[r][0] * b[0][k] + a[r][1] * b[1][k] + a[r][2] * b[2][k];
+}
+
+static void apply3(const double m[3][3], const double v[3], double out[3])
+{
+    for (int r = 0; r < 3; r++)
+        out[r] = m[r][0] * v[0] + m[r][1] * v[1] + m[r][2] * v[2];
+}
+
+/* The largest singular value of F (power iteration on F^T F). */
+static double largest_stretch(const double F[3][3])
+{
+    double v[3] = {1, 1, 1}, lam = 1.0;
+    for (int it = 0; it < 60; it++) {
+        double w[3], u[3] = {0, 0, 0};
+        apply3(F, v, w);
+        for (int r = 0; r < 3; r++)
+            for (int c = 0; c < 3; c++)
+                u[c] += F[r][c] * w[r];
+        double n = sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+        if (!(n > 0))
+            break;
+        lam = n / sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+        for (int c = 0; c < 3; c++)
+            v[c] = u[c] / n;
+    }
+    return sqrt(lam);
+}
+
+/* ---- the reference --------------------------------------------------------------- */
+
+static int prop_of(const observer *ob, const md *s, const char *col)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s_%s", ob->name, col);
+    int k = atoms_find_prop(&s->atoms, name);
+    if (k < 0)
+        mg_fail_all("%s: d2min %s: its per-atom column %s is gone", ((d2m *)ob->data)->where, ob->name, name);
+    return k;
+}
+
+/* Reference neighbours of owned atom i among the shell copies x0 (the
+ * indices into p->nbuf); returns their count. */
+static int reference_neighbours(d2m *p, const cells *c, const double (*x0)[3], int i)
+{
+    return cells_gather(c, x0, i, p->cutoff * p->cutoff, &p->nbuf, &p->ncap);
+}
+
+/* The reference is the present configuration: every atom's unwrapped
+ * position, and its neighbour count within RC now (collective). */
+static void take_reference(observer *ob, d2m *p, md *s)
+{
+    atoms *a = &s->atoms;
+    const int nlocal = a->nlocal;
+    double *ref = a->prop[prop_of(ob, s, "ref")].data;
+    for (int i = 0; i < nlocal; i++) {
+        box_unwrap(&s->box, a->x[i], a->image[i], &ref[REF_W * (size_t)i]);
+        ref[REF_W * (size_t)i + 3] = 1.0;
+    }
+    shell_build(&p->sh, s, p->cutoff);
+    const atoms *sa = &p->sh.a;
+    cells c;
+    cells_build(&c, (const double (*)[3])sa->x, sa->nlocal + sa->nghost, p->cutoff);
+    for (int i = 0; i < nlocal; i++)
+        ref[REF_W * (size_t)i + 4] = reference_neighbours(p, &c, (const double (*)[3])sa->x, i);
+    cells_free(&c);
+    continued_cell(&s->box, p->h0);
+    p->have_ref = 1;
+    p->width = 0.0; /* the shell a sample needs starts from the cutoff again */
+    p->ref_step = s->step;
+    p->ref_natoms = s->atoms.natoms;
+}
+
+/* ---- a sample ------------------------------------------------------------------- */
+
+static void ensure_pairs(d2m *p, int n)
+{
+    if (n > p->dcap) {
+        p->dcap = n + n / 2 + 16;
+        p->d0 = mg_realloc(p->d0, (size_t)p->dcap * sizeof *p->d0);
+        p->d = mg_realloc(p->d, (size_t)p->dcap * sizeof *p->d);
+    }
+}
+
+static void put(textbuf *t, double v) { tb_printf(t, ",%.10g", v); }
+
+static void write_row(observer *ob, d2m *p, md *s, const double *sums, const double *maxima, int64_t counted,
+                      int64_t invalid)
+{
+    if (par_rank() != 0 || !p->f)
+        return;
+    textbuf t = {NULL, 0, 0};
+    if (!p->header_done)
+        tb_printf(&t, "step,time[ps],reference_step,atoms,invalid,d2min_mean[%s],d2min_max[%s],shear_mean[1],"
+                      "shear_max[1],vol_mean[1]\n", p->normalize ? "A^2/neighbour" : "A^2",
+                  p->normalize ? "A^2/neighbour" : "A^2");
+    double nv = (double)(counted - invalid);
+    tb_printf(&t, "%lld", (long long)s->step);
+    put(&t, s->time);
+    tb_printf(&t, ",%lld,%lld,%lld", (long long)p->ref_step, (long long)counted, (long long)invalid);
+    put(&t, nv > 0 ? sums[0] / nv : NAN);
+    put(&t, nv > 0 ? maxima[0] : NAN);
+    put(&t, nv > 0 ? sums[1] / nv : NAN);
+    put(&t, nv > 0 ? maxima[1] : NAN);
+    put(&t, nv > 0 ? sums[2] / nv : NAN);
+    tb_putc(&t, '\n');
+    fputs(t.s, p->f);
+    fflush(p->f);
+    if (ferror(p->f))
+        mg_fail_one("d2min %s: writing %s failed", ob->name, p->path);
+    tb_free(&t);
+}
+
+static void d2m_sample(observer *ob, md *s)
+{
+    d2m *p = ob->data;
+    atoms *a = &s->atoms;
+    const int nlocal = a->nlocal;
+    if (!p->have_ref)
+        take_reference(ob, p, s);
+    const int kd = prop_of(ob, s, "d2min"), ks = prop_of(ob, s, "shear"), kv = prop_of(ob, s, "vol"),
+              kn = prop_of(ob, s, "nnb"), kval = prop_of(ob, s, "valid"), kr = prop_of(ob, s, "ref");
+    int kj[9];
+    for (int m = 0; m < 9 && p->want_j; m++)
+        kj[m] = prop_of(ob, s, j_col[m]);
+    const double *ref = a->prop[kr].data;
+
+    /* Atoms made after the reference (create, read, replicate) have none, or
+     * a copy of another's; deleted ones leave their neighbours short. */
+    if (a->natoms != p->ref_natoms)
+        mg_fail_all("%s: d2min %s: the system has %lld atoms, the reference (step %lld) had %lld: atoms were added "
+                    "or deleted since; take the reference again with 'd2min %s reset'", p->where, ob->name,
+                    (long long)a->natoms, (long long)p->ref_step, (long long)p->ref_natoms, ob->name);
+    int without = 0;
+    for (int i = 0; i < nlocal; i++)
+        without += ref[REF_W * (size_t)i + 3] != 1.0;
+    without = par_sum_int(without);
+    if (without)
+        mg_fail_all("%s: d2min %s: %d atom%s no reference position (made after the reference was taken at step "
+                    "%lld); take it again with 'd2min %s reset'", p->where, ob->name, without,
+                    without == 1 ? " has" : "s have", (long long)p->ref_step, ob->name);
+
+    double h[3][3], h0inv[3][3], F[3][3], Finv[3][3];
+    continued_cell(&s->box, h);
+    inverse3(p->h0, h0inv);
+    matmul3(h, h0inv, F);
+    inverse3(F, Finv);
+    const double stretch = largest_stretch(F);
+    const double wmax = stretch * p->cutoff + 40.0;
+    double width = fmax(p->width, stretch * p->cutoff + 1.0);
+
+    double (*x0)[3] = NULL, *pay = NULL;
+    cells c;
+    for (;;) {
+        shell_build(&p->sh, s, width);
+        const atoms *sa = &p->sh.a;
+        const int nall = sa->nlocal + sa->nghost;
+        pay = mg_realloc(pay, (size_t)(nall ? nall : 1) * 6 * sizeof *pay);
+        for (int i = 0; i < nlocal; i++) {
+            memcpy(&pay[6 * (size_t)i], &ref[REF_W * (size_t)i], 3 * sizeof *pay);
+            box_unwrap(&s->box, a->x[i], a->image[i], &pay[6 * (size_t)i + 3]);
+        }
+        halo_forward(&p->sh.h, pay, 6);
+        x0 = mg_realloc(x0, (size_t)(nall ? nall : 1) * sizeof *x0);
+        for (int k = 0; k < nall; k++) {
+            double lat[3], back[3];
+            for (int d = 0; d < 3; d++)
+                lat[d] = sa->x[k][d] - pay[6 * (size_t)k + 3 + d];
+            apply3(Finv, lat, back);
+            for (int d = 0; d < 3; d++)
+                x0[k][d] = pay[6 * (size_t)k + d] + back[d];
+        }
+        cells_build(&c, (const double (*)[3])x0, nall, p->cutoff);
+        int missing = 0;
+        for (int i = 0; i < nlocal; i++)
+            if (a->mask[i] >> p->group & 1)
+                missing += reference_neighbours(p, &c, (const double (*)[3])x0, i) < (int)ref[REF_W * (size_t)i + 4];
+        missing = par_sum_int(missing);
+        if (!missing)
+            break;
+        cells_free(&c);
+        if (width >= wmax)
+            mg_fail_all("%s: d2min %s: at step %lld, %d atom%s reference neighbours (within %g A at step %lld) are "
+                        "more than %g A away now; the configuration has moved too far from the reference: use "
+                        "'reference window' or 'reference stage', or take it again ('d2min %s reset')", p->where,
+                        ob->name, (long long)s->step, missing, missing == 1 ? "'s" : "s'", p->cutoff,
+                        (long long)p->ref_step, width, ob->name);
+        width = fmin(1.5 * width, wmax);
+    }
+    p->width = width;
+
+    /* The analysis proper. */
+    const atoms *sa = &p->sh.a;
+    double local_max[2] = {-HUGE_VAL, -HUGE_VAL};
+    double *terms = mg_malloc((size_t)(nlocal ? nlocal : 1) * 3 * sizeof *terms);
+    int64_t counted = 0, invalid = 0;
+    int nterm = 0;
+    for (int i = 0; i < nlocal; i++) {
+        double *out[5] = {&a->prop[kd].data[i], &a->prop[ks].data[i], &a->prop[kv].data[i], &a->prop[kn].data[i],
+                          &a->prop[kval].data[i]};
+        if (!(a->mask[i] >> p->group & 1)) {
+            *out[0] = *out[1] = *out[2] = *out[3] = *out[4] = 0.0;
+            for (int m = 0; m < 9 && p->want_j; m++)
+                a->prop[kj[m]].data[i] = (m % 4 == 0);
+            continue;
+        }
+        int n = reference_neighbours(p, &c, (const double (*)[3])x0, i);
+        ensure_pairs(p, n);
+        for (int q = 0; q < n; q++) {
+            int j = p->nbuf[q];
+            double d0[3], d[3];
+            for (int e = 0; e < 3; e++) {
+                d0[e] = x0[j][e] - x0[i][e];
+                d[e] = sa->x[j][e] - sa->x[i][e];
+            }
+            if (p->mapping == MAP_REFERENCE)
+                apply3(Finv, d, p->d[q]);
+            else
+                memcpy(p->d[q], d, sizeof d);
+            if (p->mapping == MAP_CURRENT)
+                apply3(F, d0, p->d0[q]);
+            else
+                memcpy(p->d0[q], d0, sizeof d0);
+        }
+        d2min_result r;
+        d2min_atom(n, (const double (*)[3])p->d0, (const double (*)[3])p->d, &r);
+        double d2 = r.valid && p->normalize ? r.d2min / n : r.d2min;
+        *out[0] = d2;
+        *out[1] = r.shear;
+        *out[2] = r.vol;
+        *out[3] = n;
+        *out[4] = r.valid;
+        for (int m = 0; m < 9 && p->want_j; m++)
+            a->prop[kj[m]].data[i] = r.J[m / 3][m % 3];
+        counted++;
+        if (!r.valid) {
+            invalid++;
+            continue;
+        }
+        terms[3 * nterm] = d2;
+        terms[3 * nterm + 1] = r.shear;
+        terms[3 * nterm + 2] = r.vol;
+        nterm++;
+        local_max[0] = fmax(local_max[0], d2);
+        local_max[1] = fmax(local_max[1], r.shear);
+    }
+    double sums[3], maxima[2];
+    repro_sum(terms, nterm, 3, 3, sums);
+    par_max_doubles(local_max, maxima, 2);
+    int64_t cnt[2] = {counted, invalid}, tot[2];
+    par_sum_i64s(cnt, tot, 2);
+    free(terms);
+    cells_free(&c);
+    free(x0);
+    free(pay);
+    write_row(ob, p, s, sums, maxima, tot[0], tot[1]);
+    p->header_done = 1;
+    if (p->ref_mode == REF_WINDOW)
+        take_reference(ob, p, s);
+}
+
+/* `reference stage`: the reference is the configuration a stage starts
+ * from (before its first sample). */
+static void d2m_stage_begin(observer *ob, md *s)
+{
+    d2m *p = ob->data;
+    if (p->ref_mode == REF_STAGE)
+        take_reference(ob, p, s);
+}
+
+/* ---- checkpoint ------------------------------------------------------------------ */
+
+/* The per-atom reference travels in the atoms' properties; here the cell,
+ * the step and how far the table had got. */
+enum { ST_TABLE, ST_HAVE, ST_REFSTEP, ST_HEADER, ST_NATOMS, ST_COUNT };
+
+static void d2m_save(observer *ob, struct ckpt_state *c)
+{
+    d2m *p = ob->data;
+    int64_t st[ST_COUNT] = {text_position(p->f), p->have_ref, p->ref_step, p->header_done, p->ref_natoms};
+    ckpt_put_i64(c, "state", st, ST_COUNT);
+    ckpt_put_doubles(c, "reference_cell", &p->h0[0][0], 9);
+    ckpt_put_text(c, "table", p->path);
+}
+
+static void d2m_restore(observer *ob, struct ckpt_state *c)
+{
+    d2m *p = ob->data;
+    int64_t st[ST_COUNT];
+    if (ckpt_get_i64(c, "state", st, ST_COUNT) != 0 || ckpt_get_doubles(c, "reference_cell", &p->h0[0][0], 9) != 0)
+        mg_fail_all("restart: the checkpoint has no state for d2min observer %s", ob->name);
+    char *table = ckpt_get_text(c, "table");
+    int same = table && !strcmp(table, p->path);
+    free(table);
+    if (!same)
+        mg_fail_all("restart: d2min %s: the deck writes '%s', not the table the checkpoint continued", ob->name,
+                    p->path);
+    p->have_ref = st[ST_HAVE] != 0;
+    p->ref_step = st[ST_REFSTEP];
+    p->header_done = (int)st[ST_HEADER];
+    p->ref_natoms = st[ST_NATOMS];
+    if (p->path[0]) { /* collective: every rank, though only rank 0 has the stream */
+        char owner[128];
+        snprintf(owner, sizeof owner, "d2min %s", ob->name);
+        FILE *f[1] = {p->f};
+        const char *path[1] = {p->path}, *what[1] = {"d2min table"};
+        const long long bytes[1] = {st[ST_TABLE]};
+        claim_resume_all(owner, 1, f, path, bytes, what);
+        p->f = f[0];
+    }
+}
+
+static void d2m_destroy(observer *ob, md *s)
+{
+    d2m *p = ob->data;
+    if (p) {
+        if (p->f)
+            fclose(p->f);
+        char owner[128];
+        snprintf(owner, sizeof owner, "d2min %s", ob->name);
+        claim_release(owner, NULL);
+        shell_destroy(&p->sh);
+        free(p->nbuf);
+        free(p->d0);
+        free(p->d);
+        free(p);
+        ob->data = NULL;
+    }
+    observer_remove_props(ob, s);
+}
+
+static const observer_ops d2m_ops = {
+    .kind = "d2min",
+    .sample = d2m_sample,
+    .stage_begin = d2m_stage_begin,
+    .save = d2m_save,
+    .restore = d2m_restore,
+    .destroy = d2m_destroy,
+};
+
+/* ---- the deck command ------------------------------------------------------------ */
+
+#define D2MIN_KEYWORDS "cutoff every at_end file reference normalize mapping group J"
+
+static void reset_cmd(deck *dk, const char *name)
+{
+    observer *ob = outputs_find_observer(dk->out, name);
+    if (!ob)
+        deck_fail(dk, "d2min: no observer named '%s' (define it with 'd2min %s ...')", name, name);
+    if (ob->ops != &d2m_ops)
+        deck_fail(dk, "d2min: observer '%s' is a %s observer, not a d2min one", name, ob->ops->kind);
+    /* The reference taken then is in the checkpoint a restart replays to. */
+    if (dk->replaying)
+        return;
+    if (!dk->s->ready)
+        md_setup(dk->s, 0);
+    take_reference(ob, ob->data, dk->s);
+}
+
+void cmd_d2min(deck *dk)
+{
+    int i = 1;
+    const char *name = deck_word(dk, &i, "observer name");
+    if (i < dk->nargs && !strcmp(dk->args[i], "reset")) {
+        deck_done(dk, i + 1);
+        reset_cmd(dk, name);
+        return;
+    }
+    if (strlen(name) >= 20)
+        deck_fail(dk, "d2min: observer name '%s' is longer than 19 characters (its columns are NAME_d2min ...)",
+                  name);
+    for (const char *q = name; *q; q++)
+        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_' ||
+              *q == '-'))
+            deck_fail(dk, "d2min: observer name '%s' may hold only letters, digits, '_' and '-'", name);
+    deck_need_system(dk);
+    if (outputs_find_observer(dk->out, name))
+        deck_fail(dk, "d2min: an observer named '%s' exists already (unobserve it first)", name);
+    md *s = dk->s;
+    d2m q = {.cutoff = 5.0, .group = 0};
+    deck_location(dk, q.where, sizeof q.where);
+    int every = 0, at_end = 1;
+    char prefix[1000] = "";
+    while (i < dk->nargs) {
+        const char *k = deck_word(dk, &i, "keyword (cutoff, every, file, reference, ...)");
+        if (!strcmp(k, "cutoff")) {
+            q.cutoff = deck_quantity(dk, &i, Q_LENGTH, "cutoff", D2MIN_KEYWORDS);
+            if (!(q.cutoff > 0) || q.cutoff > 30)
+                deck_fail(dk, "d2min: the cutoff must be above 0 and at most 30 A, got %g", q.cutoff);
+        } else if (!strcmp(k, "every")) {
+            every = (int)deck_int(dk, &i, "sampling interval (steps)", 0, 1000000000);
+        } else if (!strcmp(k, "at_end")) {
+            at_end = deck_bool(dk, &i, "at_end");
+        } else if (!strcmp(k, "file")) {
+            const char *f = deck_word(dk, &i, "file prefix");
+            if (strlen(f) >= sizeof prefix)
+                deck_fail(dk, "d2min: file prefix longer than 999 characters");
+            snprintf(prefix, sizeof prefix, "%s", f);
+        } else if (!strcmp(k, "reference")) {
+            if (i < dk->nargs && !strcmp(dk->args[i], "step"))
+                deck_fail(dk, "d2min: reference must be now, stage or window, got 'step' (a given step: 'd2min %s "
+                              "reset' after the run that reaches it)", name);
+            q.ref_mode = deck_choice(dk, &i, "reference", "now stage window");
+        } else if (!strcmp(k, "normalize")) {
+            /* sum/ovito: OVITO's convention, count/lammps: LAMMPS' */
+            q.normalize = deck_choice(dk, &i, "normalize", "sum count ovito lammps") % 2;
+        } else if (!strcmp(k, "mapping")) {
+            q.mapping = deck_choice(dk, &i, "mapping", "off reference current");
+        } else if (!strcmp(k, "group")) {
+            q.group = deck_group(dk, &i);
+        } else if (!strcmp(k, "J")) {
+            q.want_j = deck_bool(dk, &i, "J");
+        } else {
+            deck_fail(dk, "d2min: unknown keyword '%s' (expected %s)", k, D2MIN_KEYWORDS);
+        }
+    }
+    if (every == 0 && !at_end)
+        deck_fail(dk, "d2min: 'every 0' and 'at_end no' never sample; 'analyze %s' samples on demand, but give "
+                      "'every N' or 'at_end yes' for a run", name);
+
+    observer *ob = observer_new(name, &d2m_ops, every, at_end);
+    d2m *p = mg_calloc(1, sizeof *p);
+    *p = q;
+    shell_init(&p->sh);
+    p->ref_step = -1;
+    ob->data = p;
+    if (prefix[0]) {
+        snprintf(p->path, sizeof p->path, "%s.csv", prefix);
+        char owner[128], refusal[2600];
+        snprintf(owner, sizeof owner, "d2min %s", name);
+        FILE *f[1] = {NULL};
+        const char *path[1] = {p->path};
+        int failed, code;
+        if (claim_fopen_all(owner, 1, f, path, dk->replaying ? "a" : "w", refusal, sizeof refusal, &failed,
+                            &code) != 0) {
+            d2m_destroy(ob, s);
+            free(ob);
+            claim_verdict(refusal);
+            deck_fail(dk, "d2min: cannot write %s.csv: %s", prefix, strerror(code));
+        }
+        p->f = f[0];
+        claim_verdict(refusal);
+    }
+    for (int c = 0; c < 5; c++)
+        observer_add_prop(ob, s, prop_col[c], 1, c == P_NNB || c == P_VALID);
+    for (int m = 0; m < 9 && p->want_j; m++)
+        observer_add_prop(ob, s, j_col[m], 1, 0);
+    observer_add_prop(ob, s, prop_col[P_REF], REF_W, 0);
+    if (outputs_add_observer(dk->out, ob) != 0) {
+        d2m_destroy(ob, s);
+        free(ob);
+        deck_fail(dk, "d2min: too many observers (at most %d)", OUTPUT_MAX_OBSERVERS);
+    }
+    /* A restart's checkpoint holds the reference (and the atoms' u0). */
+    if (!dk->replaying && p->ref_mode != REF_STAGE) {
+        if (!s->ready)
+            md_setup(s, 0);
+        take_reference(ob, p, s);
+    }
+    if (par_rank() == 0) {
+        printf("d2min %s: neighbours within %g A in the reference, D2min %s, mapping %s; reference ", name,
+               p->cutoff, p->normalize ? "per neighbour (LAMMPS)" : "summed (OVITO)",
+               p->mapping == MAP_OFF ? "off" : p->mapping == MAP_REFERENCE ? "to reference" : "to current");
+        if (p->ref_mode == REF_NOW)
+            printf("now (step %lld)", (long long)s->step);
+        else
+            printf("%s", p->ref_mode == REF_STAGE ? "the start of every stage" : "the previous sample");
+        printf("; columns %s_d2min %s_shear %s_vol %s_nnb %s_valid", name, name, name, name, name);
+        if (p->want_j)
+            printf(" %s_Jxx ... %s_Jzz", name, name);
+        printf("\n");
+        if (p->f)
+            printf("d2min %s: table %s\n", name, p->path);
+        fflush(stdout);
+    }
+}
