@@ -54,6 +54,7 @@
 #include "analysis/cells.h"
 #include "analysis/d2min.h"
 #include "analysis/shell.h"
+#include "analysis/stz.h"
 #include "core/error.h"
 #include "deck/deck.h"
 #include "io/checkpoint.h"
@@ -85,6 +86,7 @@ typedef struct d2m {
     double cutoff;              /* A                                          */
     int normalize;              /* 0: sum (OVITO), 1: per neighbour (LAMMPS)  */
     int mapping, ref_mode, group, want_j;
+    stz z;                      /* STZ detection (mode STZ_OFF: none)        */
     char where[220];            /* FILE:LINE of the command, for messages    */
     /* The reference. */
     int have_ref;
@@ -234,8 +236,9 @@ static void write_row(observer *ob, d2m *p, md *s, const double *sums, const dou
     textbuf t = {NULL, 0, 0};
     if (!p->header_done)
         tb_printf(&t, "step,time[ps],reference_step,atoms,invalid,d2min_mean[%s],d2min_max[%s],shear_mean[1],"
-                      "shear_max[1],vol_mean[1]\n", p->normalize ? "A^2/neighbour" : "A^2",
-                  p->normalize ? "A^2/neighbour" : "A^2");
+                      "shear_max[1],vol_mean[1]%s\n", p->normalize ? "A^2/neighbour" : "A^2",
+                  p->normalize ? "A^2/neighbour" : "A^2",
+                  p->z.mode ? ",stz_threshold[A^2],clusters,cluster_atoms,new_events,open_events" : "");
     double nv = (double)(counted - invalid);
     tb_printf(&t, "%lld", (long long)s->step);
     put(&t, s->time);
@@ -245,6 +248,11 @@ static void write_row(observer *ob, d2m *p, md *s, const double *sums, const dou
     put(&t, nv > 0 ? sums[1] / nv : NAN);
     put(&t, nv > 0 ? maxima[1] : NAN);
     put(&t, nv > 0 ? sums[2] / nv : NAN);
+    if (p->z.mode) {
+        put(&t, isinf(p->z.threshold) ? NAN : p->z.threshold);
+        tb_printf(&t, ",%lld,%lld,%lld,%d", (long long)p->z.nclusters, (long long)p->z.natoms_in,
+                  (long long)p->z.nnew, p->z.nopen);
+    }
     tb_putc(&t, '\n');
     fputs(t.s, p->f);
     fflush(p->f);
@@ -335,6 +343,11 @@ static void d2m_sample(observer *ob, md *s)
     const atoms *sa = &p->sh.a;
     double local_max[2] = {-HUGE_VAL, -HUGE_VAL};
     double *terms = mg_malloc((size_t)(nlocal ? nlocal : 1) * 3 * sizeof *terms);
+    /* What STZ detection takes per owned atom. */
+    const size_t nl1 = (size_t)(nlocal ? nlocal : 1);
+    double *zd2 = p->z.mode ? mg_calloc(nl1, sizeof *zd2) : NULL, *zsh = p->z.mode ? mg_calloc(nl1, sizeof *zsh) : NULL;
+    double (*zE)[6] = p->z.mode ? mg_calloc(nl1, sizeof *zE) : NULL;
+    int *zvalid = p->z.mode ? mg_calloc(nl1, sizeof *zvalid) : NULL;
     int64_t counted = 0, invalid = 0;
     int nterm = 0;
     for (int i = 0; i < nlocal; i++) {
@@ -374,6 +387,12 @@ static void d2m_sample(observer *ob, md *s)
         *out[4] = r.valid;
         for (int m = 0; m < 9 && p->want_j; m++)
             a->prop[kj[m]].data[i] = r.J[m / 3][m % 3];
+        if (p->z.mode) {
+            zd2[i] = d2;
+            zsh[i] = r.shear;
+            memcpy(zE[i], r.E, sizeof r.E);
+            zvalid[i] = r.valid;
+        }
         counted++;
         if (!r.valid) {
             invalid++;
@@ -395,6 +414,14 @@ static void d2m_sample(observer *ob, md *s)
     cells_free(&c);
     free(x0);
     free(pay);
+    if (p->z.mode) {
+        stz_sample(&p->z, ob->name, s, &p->sh, zd2, zvalid, (const double (*)[6])zE, zsh,
+                   a->prop[prop_of(ob, s, "stz")].data, !(maxima[0] > 1e-20));
+        free(zd2);
+        free(zsh);
+        free(zE);
+        free(zvalid);
+    }
     write_row(ob, p, s, sums, maxima, tot[0], tot[1]);
     p->header_done = 1;
     if (p->ref_mode == REF_WINDOW)
@@ -423,6 +450,8 @@ static void d2m_save(observer *ob, struct ckpt_state *c)
     ckpt_put_i64(c, "state", st, ST_COUNT);
     ckpt_put_doubles(c, "reference_cell", &p->h0[0][0], 9);
     ckpt_put_text(c, "table", p->path);
+    if (p->z.mode)
+        stz_save(&p->z, c);
 }
 
 static void d2m_restore(observer *ob, struct ckpt_state *c)
@@ -441,14 +470,19 @@ static void d2m_restore(observer *ob, struct ckpt_state *c)
     p->ref_step = st[ST_REFSTEP];
     p->header_done = (int)st[ST_HEADER];
     p->ref_natoms = st[ST_NATOMS];
-    if (p->path[0]) { /* collective: every rank, though only rank 0 has the stream */
+    long long bytes[3] = {st[ST_TABLE], 0, 0};
+    if (p->z.mode)
+        stz_restore(&p->z, ob->name, c, &bytes[1], &bytes[2]);
+    if (p->path[0]) { /* collective: every rank, though only rank 0 has the streams */
         char owner[128];
         snprintf(owner, sizeof owner, "d2min %s", ob->name);
-        FILE *f[1] = {p->f};
-        const char *path[1] = {p->path}, *what[1] = {"d2min table"};
-        const long long bytes[1] = {st[ST_TABLE]};
-        claim_resume_all(owner, 1, f, path, bytes, what);
+        FILE *f[3] = {p->f, p->z.fc, p->z.fe};
+        const char *path[3] = {p->path, p->z.path_clusters, p->z.path_events};
+        const char *what[3] = {"d2min table", "STZ clusters", "STZ events"};
+        claim_resume_all(owner, p->z.mode ? 3 : 1, f, path, bytes, what);
         p->f = f[0];
+        p->z.fc = f[1];
+        p->z.fe = f[2];
     }
 }
 
@@ -462,6 +496,7 @@ static void d2m_destroy(observer *ob, md *s)
         snprintf(owner, sizeof owner, "d2min %s", ob->name);
         claim_release(owner, NULL);
         shell_destroy(&p->sh);
+        stz_destroy(&p->z);
         free(p->nbuf);
         free(p->d0);
         free(p->d);
@@ -482,7 +517,7 @@ static const observer_ops d2m_ops = {
 
 /* ---- the deck command ------------------------------------------------------------ */
 
-#define D2MIN_KEYWORDS "cutoff every at_end file reference normalize mapping group J"
+#define D2MIN_KEYWORDS "cutoff every at_end file reference normalize mapping group J stz connect min_size"
 
 static void reset_cmd(deck *dk, const char *name)
 {
@@ -520,6 +555,7 @@ void cmd_d2min(deck *dk)
         deck_fail(dk, "d2min: an observer named '%s' exists already (unobserve it first)", name);
     md *s = dk->s;
     d2m q = {.cutoff = 5.0, .group = 0};
+    stz_init(&q.z);
     deck_location(dk, q.where, sizeof q.where);
     int every = 0, at_end = 1;
     char prefix[1000] = "";
@@ -552,14 +588,36 @@ void cmd_d2min(deck *dk)
             q.group = deck_group(dk, &i);
         } else if (!strcmp(k, "J")) {
             q.want_j = deck_bool(dk, &i, "J");
+        } else if (!strcmp(k, "stz")) {
+            q.z.mode = 1 + deck_choice(dk, &i, "stz threshold", "above top background");
+            if (q.z.mode == STZ_ABOVE) {
+                q.z.value = deck_real(dk, &i, "D2min threshold (A^2, as the NAME_d2min column)");
+                if (!(q.z.value >= 0) || !isfinite(q.z.value))
+                    deck_fail(dk, "d2min: stz above needs a D2min of at least 0 A^2, got %g", q.z.value);
+            } else if (q.z.mode == STZ_TOP) {
+                q.z.value = deck_real(dk, &i, "fraction of atoms");
+                if (!(q.z.value > 0 && q.z.value <= 0.5))
+                    deck_fail(dk, "d2min: stz top takes a fraction of the atoms above 0 and at most 0.5 (0.05 for "
+                                  "the top 5 %%), got %g", q.z.value);
+            } else {
+                q.z.value = deck_real(dk, &i, "multiple of the background");
+                if (!(q.z.value > 0) || !isfinite(q.z.value))
+                    deck_fail(dk, "d2min: stz background takes a positive multiple of the mean D2min of the first "
+                                  "sample, got %g", q.z.value);
+            }
+        } else if (!strcmp(k, "connect")) {
+            q.z.connect = deck_quantity(dk, &i, Q_LENGTH, "connection distance", D2MIN_KEYWORDS);
+            if (!(q.z.connect > 0))
+                deck_fail(dk, "d2min: connect must be above 0 A, got %g", q.z.connect);
+        } else if (!strcmp(k, "min_size")) {
+            q.z.min_size = deck_int(dk, &i, "smallest cluster tabulated (atoms)", 1, 1000000000);
         } else {
             deck_fail(dk, "d2min: unknown keyword '%s' (expected %s)", k, D2MIN_KEYWORDS);
         }
     }
-    if (every == 0 && !at_end)
-        deck_fail(dk, "d2min: 'every 0' and 'at_end no' never sample; 'analyze %s' samples on demand, but give "
-                      "'every N' or 'at_end yes' for a run", name);
-
+    if (q.z.mode && q.z.connect > q.cutoff)
+        deck_fail(dk, "d2min: connect (%g A) may not exceed the cutoff (%g A): clusters are found among the "
+                      "neighbours the observer already has", q.z.connect, q.cutoff);
     observer *ob = observer_new(name, &d2m_ops, every, at_end);
     d2m *p = mg_calloc(1, sizeof *p);
     *p = q;
@@ -568,19 +626,25 @@ void cmd_d2min(deck *dk)
     ob->data = p;
     if (prefix[0]) {
         snprintf(p->path, sizeof p->path, "%s.csv", prefix);
+        snprintf(p->z.path_clusters, sizeof p->z.path_clusters, "%s_clusters.csv", prefix);
+        snprintf(p->z.path_events, sizeof p->z.path_events, "%s_events.csv", prefix);
         char owner[128], refusal[2600];
         snprintf(owner, sizeof owner, "d2min %s", name);
-        FILE *f[1] = {NULL};
-        const char *path[1] = {p->path};
+        FILE *f[3] = {NULL, NULL, NULL};
+        const char *path[3] = {p->path, p->z.path_clusters, p->z.path_events};
         int failed, code;
-        if (claim_fopen_all(owner, 1, f, path, dk->replaying ? "a" : "w", refusal, sizeof refusal, &failed,
-                            &code) != 0) {
+        if (claim_fopen_all(owner, p->z.mode ? 3 : 1, f, path, dk->replaying ? "a" : "w", refusal, sizeof refusal,
+                            &failed, &code) != 0) {
+            char bad[1100];
+            snprintf(bad, sizeof bad, "%s", path[failed]);
             d2m_destroy(ob, s);
             free(ob);
             claim_verdict(refusal);
-            deck_fail(dk, "d2min: cannot write %s.csv: %s", prefix, strerror(code));
+            deck_fail(dk, "d2min: cannot write %s: %s", bad, strerror(code));
         }
         p->f = f[0];
+        p->z.fc = f[1];
+        p->z.fe = f[2];
         claim_verdict(refusal);
     }
     for (int c = 0; c < 5; c++)
@@ -588,6 +652,8 @@ void cmd_d2min(deck *dk)
     for (int m = 0; m < 9 && p->want_j; m++)
         observer_add_prop(ob, s, j_col[m], 1, 0);
     observer_add_prop(ob, s, prop_col[P_REF], REF_W, 0);
+    if (p->z.mode)
+        observer_add_prop(ob, s, "stz", 1, 1);
     if (outputs_add_observer(dk->out, ob) != 0) {
         d2m_destroy(ob, s);
         free(ob);
@@ -611,7 +677,20 @@ void cmd_d2min(deck *dk)
         if (p->want_j)
             printf(" %s_Jxx ... %s_Jzz", name, name);
         printf("\n");
-        if (p->f)
+        if (p->z.mode) {
+            printf("d2min %s: STZs: atoms with D2min ", name);
+            if (p->z.mode == STZ_ABOVE)
+                printf("at or above %g A^2", p->z.value);
+            else if (p->z.mode == STZ_TOP)
+                printf("among the top %g of the atoms", p->z.value);
+            else
+                printf("at or above %g times the first sample's mean", p->z.value);
+            printf(", joined within %g A, clusters of %lld atoms or more; column %s_stz (event id)\n", p->z.connect,
+                   (long long)p->z.min_size, name);
+        }
+        if (p->f && p->z.mode)
+            printf("d2min %s: tables %s, %s, %s\n", name, p->path, p->z.path_clusters, p->z.path_events);
+        else if (p->f)
             printf("d2min %s: table %s\n", name, p->path);
         fflush(stdout);
     }

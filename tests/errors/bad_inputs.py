@@ -235,6 +235,12 @@ CASES = [
     ("d2min: moved too far from the reference", HEAD + GOOD_POT + "d2min dm\ngroup one id 77\n"
      "displace_atoms one move 48.78 0 0 units box\nanalyze dm\n", {},  # four box lengths: unwrapped, it moved 48.78 A
      r"in\.deck:4: d2min dm: at step 0, 1 atom's reference neighbours \(within 5 A at step 0\) are more than 45 A away now"),
+    ("d2min stz: connect beyond the cutoff", HEAD + GOOD_POT + "d2min dm cutoff 4 A stz above 1 connect 4.5 A\n", {},
+     r"in\.deck:4: d2min: connect \(4\.5 A\) may not exceed the cutoff \(4 A\)"),
+    ("d2min stz: top fraction as a percentage", HEAD + GOOD_POT + "d2min dm stz top 5\n", {},
+     r"in\.deck:4: d2min: stz top takes a fraction of the atoms above 0 and at most 0\.5 \(0\.05 for the top 5 %\), got 5"),
+    ("d2min stz: unknown threshold", HEAD + GOOD_POT + "d2min dm stz over 1\n", {},
+     r"in\.deck:4: d2min: stz threshold must be above, top or background, got 'over'"),
     ("overlapping atoms", "read_data t.data\n" + GOOD_POT + "run 0\n", {"t.data": liquid.replace(
         "\n2 2 11.152545352451698 17.233198084661154 16.003454690226015", "\n2 2 0.8188173221124447 13.352434860028156 18.363585880648813", 1)},
      r"atoms (1 and 2|2 and 1) are 0\.3 A apart at step 0, closer than the potential allows \(0\.5\d* A", 3),
