@@ -5,6 +5,7 @@
 #include "analysis/cells.h"
 #include "core/ckpt_section.h"
 #include "core/error.h"
+#include "core/jacobi.h"
 #include "io/funnel.h"
 #include "parallel/parallel.h"
 #include "parallel/repro.h"
@@ -102,60 +103,6 @@ static void min_image(const box *bx, const double a[3], const double b[3], doubl
     }
     for (int r = 0; r < 3; r++)
         out[r] = bx->h[r][0] * dl[0] + bx->h[r][1] * dl[1] + bx->h[r][2] * dl[2];
-}
-
-/* Eigenvalues (descending) and eigenvectors (columns) of a symmetric 3x3
- * matrix by cyclic Jacobi rotations. */
-static void eigen_sym3(const double m[3][3], double val[3], double vec[3][3])
-{
-    double a[3][3];
-    memcpy(a, m, sizeof a);
-    for (int r = 0; r < 3; r++)
-        for (int c = 0; c < 3; c++)
-            vec[r][c] = r == c;
-    for (int sweep = 0; sweep < 50; sweep++) {
-        double off = fabs(a[0][1]) + fabs(a[0][2]) + fabs(a[1][2]);
-        if (off < 1e-300)
-            break;
-        for (int p = 0; p < 2; p++)
-            for (int q = p + 1; q < 3; q++) {
-                if (a[p][q] == 0.0)
-                    continue;
-                double th = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
-                double t = (th >= 0 ? 1.0 : -1.0) / (fabs(th) + sqrt(th * th + 1.0));
-                double c = 1.0 / sqrt(t * t + 1.0), s = t * c;
-                for (int k = 0; k < 3; k++) { /* a = R^T a R */
-                    double akp = a[k][p], akq = a[k][q];
-                    a[k][p] = c * akp - s * akq;
-                    a[k][q] = s * akp + c * akq;
-                }
-                for (int k = 0; k < 3; k++) {
-                    double apk = a[p][k], aqk = a[q][k];
-                    a[p][k] = c * apk - s * aqk;
-                    a[q][k] = s * apk + c * aqk;
-                }
-                for (int k = 0; k < 3; k++) {
-                    double vkp = vec[k][p], vkq = vec[k][q];
-                    vec[k][p] = c * vkp - s * vkq;
-                    vec[k][q] = s * vkp + c * vkq;
-                }
-            }
-    }
-    int order[3] = {0, 1, 2};
-    for (int i = 0; i < 3; i++)
-        for (int j = i + 1; j < 3; j++)
-            if (a[order[j]][order[j]] > a[order[i]][order[i]]) {
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-    double v[3][3];
-    for (int k = 0; k < 3; k++) {
-        val[k] = a[order[k]][order[k]];
-        for (int r = 0; r < 3; r++)
-            v[r][k] = vec[r][order[k]];
-    }
-    memcpy(vec, v, sizeof v);
 }
 
 /* ---- connected components ---------------------------------------------------- */
@@ -327,10 +274,12 @@ static cluster *tabulate(stz *z, md *s, double *rec, int64_t nrec, int *nc)
             box_remap(&s->box, cen, img);
             memcpy(c->centre, cen, sizeof cen);
             double m[3][3] = {{c->E[0], c->E[3], c->E[4]}, {c->E[3], c->E[1], c->E[5]}, {c->E[4], c->E[5], c->E[2]}};
-            double vec[3][3];
-            eigen_sym3(m, c->e, vec);
+            double val[3], vec[3][3]; /* ascending: e1 = val[2], e3 = val[0] */
+            jacobi_eigen(3, &m[0][0], val, &vec[0][0]);
+            for (int k = 0; k < 3; k++)
+                c->e[k] = val[2 - k];
             for (int d = 0; d < 3; d++)
-                c->normal[d] = (vec[d][0] + vec[d][2]) / sqrt(2.0);
+                c->normal[d] = (vec[d][2] + vec[d][0]) / sqrt(2.0);
             /* The previous event most of its atoms belonged to (the
              * smaller id on a tie). */
             double *prev = mg_malloc((size_t)(b - a) * sizeof *prev);

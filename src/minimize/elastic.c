@@ -40,6 +40,7 @@
  * the pressure tensor, the broadcast of a file's status. */
 #include "minimize/elastic.h"
 #include "core/error.h"
+#include "core/jacobi.h"
 #include "core/units.h"
 #include "fix/ensemble.h"
 #include "integrate/verlet.h"
@@ -408,51 +409,7 @@ int elastic_moduli(const double c[6][6], double mod[3][4])
  * C (Voigt, engineering shears, symmetric) is positive definite: all six
  * eigenvalues > 0. For a cubic crystal they are C11 + 2 C12, C11 - C12
  * (twice) and C44 (three times), the familiar cubic criteria. */
-void elastic_eigenvalues(const double c[6][6], double eig[6])
-{
-    double a[6][6], norm = 0.0;
-    for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++) {
-            a[i][j] = c[i][j];
-            norm += c[i][j] * c[i][j];
-        }
-    const double tol = 1e-28 * norm;
-    for (int sweep = 0; sweep < 100; sweep++) {
-        double off = 0.0;
-        for (int p = 0; p < 6; p++)
-            for (int q = p + 1; q < 6; q++)
-                off += a[p][q] * a[p][q];
-        if (!(off > tol)) /* NaN ends the loop: NaN eigenvalues */
-            break;
-        for (int p = 0; p < 6; p++)
-            for (int q = p + 1; q < 6; q++) {
-                if (a[p][q] == 0.0)
-                    continue;
-                /* The rotation in the (p, q) plane that zeroes a[p][q]. */
-                double theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
-                double t = (theta >= 0 ? 1.0 : -1.0) / (fabs(theta) + sqrt(theta * theta + 1.0));
-                double cs = 1.0 / sqrt(t * t + 1.0), sn = t * cs;
-                for (int k = 0; k < 6; k++) {
-                    double akp = a[k][p], akq = a[k][q];
-                    a[k][p] = cs * akp - sn * akq;
-                    a[k][q] = sn * akp + cs * akq;
-                }
-                for (int k = 0; k < 6; k++) {
-                    double apk = a[p][k], aqk = a[q][k];
-                    a[p][k] = cs * apk - sn * aqk;
-                    a[q][k] = sn * apk + cs * aqk;
-                }
-            }
-    }
-    for (int i = 0; i < 6; i++)
-        eig[i] = a[i][i];
-    for (int i = 1; i < 6; i++)
-        for (int j = i; j > 0 && eig[j - 1] > eig[j]; j--) {
-            double t = eig[j];
-            eig[j] = eig[j - 1];
-            eig[j - 1] = t;
-        }
-}
+void elastic_eigenvalues(const double c[6][6], double eig[6]) { jacobi_eigen(6, &c[0][0], eig, NULL); }
 
 /* ---- the measurement -------------------------------------------------- */
 

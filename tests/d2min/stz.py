@@ -10,7 +10,8 @@
    (minimum-image distances in the box, scipy.sparse.csgraph), on 1, 2 and
    4 ranks, with identical tables; every planted atom is in the one large
    cluster; its size, centre (periodic), radius of gyration and mean and
-   largest D2min agree with NumPy's to 1e-8.
+   largest D2min agree with NumPy's to 1e-8, its mean strain tensor,
+   principal strains and plane of largest shear with NumPy's J.
 2. Events: sampled three times without change, the cluster is one event
    seen in three samples; after `d2min NAME reset` (no cluster) the event
    ends and its row reads samples = 3.
@@ -124,6 +125,21 @@ def planted(wd):
     err = np.max(np.abs(got - want) / np.maximum(1, np.abs(want)))
     check(err < 1e-8, f"the cluster's size {int(got[0])}, centre ({got[1]:.3f}, {got[2]:.3f}, {got[3]:.3f}) A, "
           f"rg {got[4]:.3f} A, mean and largest D2min {got[5]:.4f}, {got[6]:.4f} A^2 as NumPy's to {err:.1e}")
+    # The cluster's strain: the mean Green-Lagrange strain of its atoms from
+    # NumPy's J, its principal values and the normal of the plane of
+    # largest shear ((v1 + v3)/sqrt 2, up to sign).
+    ref = mt.read_data(os.path.join(mt.DATA, "cuzr-glass.data"))
+    J = dc.d2min_numpy(ref, cur, 5.0)["J"][active][lab == big]
+    E = np.mean([0.5 * (j.T @ j - np.eye(3)) for j in J], axis=0)
+    w, v = np.linalg.eigh(E)
+    nrm = (v[:, 2] + v[:, 0]) / np.sqrt(2)
+    got_e = np.array([cl[k][row] for k in ("exx", "eyy", "ezz", "exy", "exz", "eyz", "e1", "e2", "e3")])
+    want_e = np.array([E[0, 0], E[1, 1], E[2, 2], E[0, 1], E[0, 2], E[1, 2], w[2], w[1], w[0]])
+    got_n = np.array([cl["nx"][row], cl["ny"][row], cl["nz"][row]])
+    err_e = np.max(np.abs(got_e - want_e))
+    check(err_e < 1e-9 and abs(abs(got_n @ nrm) - 1) < 1e-6 and abs(cl["gamma_max"][row] - (w[2] - w[0])) < 1e-9,
+          f"its mean strain, principal values and plane of largest shear as NumPy's (components to {err_e:.1e}, "
+          f"|n.n_numpy| = {abs(got_n @ nrm):.8f})")
     check(len(cl["step"]) == 3 * n and np.all(tab["clusters"][:3] == n) and tab["clusters"][3] == 0,
           f"three samples with {n} cluster(s) each, none after the reset")
     check(len(ev["event"]) == n and np.all(ev["samples"] == 3) and np.all(tab["new_events"][:3] == [n, 0, 0]),
