@@ -2,7 +2,7 @@
  * displacement and atomic strain"):
  *
  *   d2min NAME [cutoff RC] [every N] [at_end yes|no] [file PREFIX]
- *              [reference now|stage|window] [normalize sum|count]
+ *              [reference now|stage|window|file PATH] [normalize sum|count]
  *              [mapping off|reference|current] [group G] [J yes|no]
  *   d2min NAME reset          take the reference again, now
  *
@@ -22,7 +22,9 @@
  * (again at `d2min NAME reset`); `stage` the start of every stage (run,
  * quench, hold, each stage of a cycle); `window` the previous sample
  * (incremental D2min over the sampling interval; the first sample is
- * against the configuration when the command was read).
+ * against the configuration when the command was read); `file PATH` a
+ * LAMMPS data file or mgmd checkpoint of the same atoms, matched by id
+ * (reference_step -1 in the table).
  *
  * Geometry. Each atom keeps its unwrapped reference position u0 (a
  * per-atom property: it migrates with the atom and is checkpointed) and the
@@ -59,7 +61,9 @@
 #include "deck/deck.h"
 #include "io/checkpoint.h"
 #include "io/claim.h"
+#include "io/data_file.h"
 #include "io/funnel.h"
+#include "core/idmap.h"
 #include "parallel/parallel.h"
 #include "parallel/repro.h"
 
@@ -68,10 +72,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cmd_d2min(deck *dk);
 
-enum { REF_NOW, REF_STAGE, REF_WINDOW };
+enum { REF_NOW, REF_STAGE, REF_WINDOW, REF_FILE };
 enum { MAP_OFF, MAP_REFERENCE, MAP_CURRENT };
 
 /* Per-atom properties, found again by name at each sample. NAME_ref holds
@@ -91,6 +96,7 @@ typedef struct d2m {
     /* The reference. */
     int have_ref;
     int64_t ref_step, ref_natoms;
+    char ref_path[2048];        /* `reference file`: data file or checkpoint  */
     double h0[3][3];            /* continued cell then (A; columns a b c)     */
     /* Output. */
     char path[1100];
@@ -215,6 +221,196 @@ static void take_reference(observer *ob, d2m *p, md *s)
     p->ref_natoms = s->atoms.natoms;
 }
 
+/* The shell `width` wide and the reference position x0 of every copy in it
+ * (the header's x0 = u0 + F^-1 (x - u)), with a cell list over x0
+ * (collective: the shell build and one payload). */
+static void reference_copies(d2m *p, md *s, const double *ref, const double Finv[3][3], double width,
+                             double (**x0p)[3], double **payp, cells *c)
+{
+    const atoms *a = &s->atoms;
+    shell_build(&p->sh, s, width);
+    const atoms *sa = &p->sh.a;
+    const int nall = sa->nlocal + sa->nghost;
+    double *pay = *payp = mg_realloc(*payp, (size_t)(nall ? nall : 1) * 6 * sizeof *pay);
+    for (int i = 0; i < a->nlocal; i++) {
+        memcpy(&pay[6 * (size_t)i], &ref[REF_W * (size_t)i], 3 * sizeof *pay);
+        box_unwrap(&s->box, a->x[i], a->image[i], &pay[6 * (size_t)i + 3]);
+    }
+    halo_forward(&p->sh.h, pay, 6);
+    double (*x0)[3] = *x0p = mg_realloc(*x0p, (size_t)(nall ? nall : 1) * sizeof *x0);
+    for (int k = 0; k < nall; k++) {
+        double lat[3], back[3];
+        for (int d = 0; d < 3; d++)
+            lat[d] = sa->x[k][d] - pay[6 * (size_t)k + 3 + d];
+        apply3(Finv, lat, back);
+        for (int d = 0; d < 3; d++)
+            x0[k][d] = pay[6 * (size_t)k + d] + back[d];
+    }
+    cells_build(c, (const double (*)[3])x0, nall, p->cutoff);
+}
+
+/* F = H H0^-1, the cell's deformation since the reference, and its inverse. */
+static void cell_deformation(const d2m *p, const box *b, double F[3][3], double Finv[3][3])
+{
+    double h[3][3], h0inv[3][3];
+    continued_cell(b, h);
+    inverse3(p->h0, h0inv);
+    matmul3(h, h0inv, F);
+    inverse3(F, Finv);
+}
+
+/* `reference file PATH`: the reference is a LAMMPS data file or an mgmd
+ * checkpoint of the same atoms, matched by id (collective). The file is
+ * read into a second system with its own decomposition; its atoms' ids,
+ * types and unwrapped positions then pass once around the ring of ranks,
+ * each rank taking those of its own atoms (an O(N) exchange, once). The
+ * reference cell is the file's box, with this system's periodicity. The
+ * neighbour counts need the copies of every reference neighbour in the
+ * shell: with delta the largest distance of an atom from where the cell's
+ * affine deformation takes its reference position (minimum image), a pair
+ * within RC in the reference is within s RC + 2 delta now, so a shell that
+ * wide holds them all. */
+static void reference_from_file(observer *ob, d2m *p, md *s)
+{
+    atoms *a = &s->atoms;
+    const int nlocal = a->nlocal;
+    double *ref = a->prop[prop_of(ob, s, "ref")].data;
+    md t;
+    md_init(&t);
+    /* An HDF5 file (its signature) is a checkpoint, anything else a data file. */
+    unsigned char sig[8] = {0};
+    if (par_rank() == 0) {
+        FILE *f = fopen(p->ref_path, "rb");
+        if (f) {
+            if (fread(sig, 1, sizeof sig, f) != sizeof sig)
+                memset(sig, 0, sizeof sig);
+            fclose(f);
+        }
+    }
+    par_bcast_bytes(sig, sizeof sig, 0);
+    const int is_ckpt = !memcmp(sig, "\211HDF\r\n\032\n", 8);
+    if (is_ckpt) {
+        char why[1400];
+        ckpt_file *f = ckpt_open(p->ref_path, why, sizeof why);
+        if (!f)
+            mg_fail_all("%s: d2min %s: reference file: %s", p->where, ob->name, why);
+        ckpt_load_system(f, &t);
+        ckpt_close(f);
+    } else {
+        data_read(&t, p->ref_path);
+    }
+    if (t.atoms.natoms != a->natoms)
+        mg_fail_all("%s: d2min %s: the reference %s holds %lld atoms, the system %lld: not the same atoms", p->where,
+                    ob->name, p->ref_path, (long long)t.atoms.natoms, (long long)a->natoms);
+
+    /* The ring: records of id (bit-copied), type and unwrapped position. */
+    idmap mine;
+    int64_t dup;
+    idmap_build(&mine, a->id, nlocal, &dup);
+    for (int i = 0; i < nlocal; i++)
+        ref[REF_W * (size_t)i + 3] = 0.0;
+    const int nt = t.atoms.nlocal;
+    size_t nbytes = (size_t)(nt ? nt : 1) * 5 * sizeof(double);
+    double *blk = mg_malloc(nbytes);
+    for (int k = 0; k < nt; k++) {
+        memcpy(&blk[5 * (size_t)k], &t.atoms.id[k], sizeof(double));
+        blk[5 * (size_t)k + 1] = t.atoms.type[k];
+        box_unwrap(&t.box, t.atoms.x[k], t.atoms.image[k], &blk[5 * (size_t)k + 2]);
+    }
+    nbytes = (size_t)nt * 5 * sizeof(double);
+    const int np = par_size(), me = par_rank();
+    void *in = NULL;
+    size_t cap_in = 0, cap_blk = (size_t)(nt ? nt : 1) * 5 * sizeof(double);
+    int64_t wrong_type = 0, first_wrong = -1;
+    for (int step = 0; step < np; step++) {
+        const size_t n = nbytes / (5 * sizeof(double));
+        for (size_t k = 0; k < n; k++) {
+            int64_t id;
+            memcpy(&id, &blk[5 * k], sizeof id);
+            int i = idmap_find(&mine, id);
+            if (i < 0)
+                continue;
+            if ((int)blk[5 * k + 1] != a->type[i]) {
+                if (!wrong_type++)
+                    first_wrong = id;
+                continue;
+            }
+            memcpy(&ref[REF_W * (size_t)i], &blk[5 * k + 2], 3 * sizeof(double));
+            ref[REF_W * (size_t)i + 3] = 1.0;
+        }
+        if (step + 1 < np) {
+            nbytes = par_sendrecv(blk, nbytes, (me + 1) % np, &in, &cap_in, (me - 1 + np) % np);
+            void *swap = blk;
+            blk = in;
+            in = swap;
+            size_t c2 = cap_blk;
+            cap_blk = cap_in;
+            cap_in = c2;
+        }
+    }
+    free(blk);
+    free(in);
+    idmap_free(&mine);
+    int unmatched = 0;
+    for (int i = 0; i < nlocal; i++)
+        unmatched += ref[REF_W * (size_t)i + 3] != 1.0;
+    int64_t bad[2] = {wrong_type, unmatched}, badsum[2];
+    par_sum_i64s(bad, badsum, 2);
+    first_wrong = par_max_i64(first_wrong);
+    if (badsum[0])
+        mg_fail_all("%s: d2min %s: %lld atom%s of the reference %s (first: id %lld) have another type than now: not "
+                    "the same atoms", p->where, ob->name, (long long)badsum[0], badsum[0] == 1 ? "" : "s",
+                    p->ref_path, (long long)first_wrong);
+    if (badsum[1])
+        mg_fail_all("%s: d2min %s: %lld atom id%s of the system are not in the reference %s: not the same atoms",
+                    p->where, ob->name, (long long)badsum[1], badsum[1] == 1 ? "" : "s", p->ref_path);
+    box b0 = t.box;
+    for (int d = 0; d < 3; d++) {
+        b0.boundary[d] = s->box.boundary[d];
+        b0.periodic[d] = s->box.periodic[d];
+    }
+    continued_cell(&b0, p->h0);
+    md_destroy(&t);
+
+    /* Neighbour counts in the reference. */
+    double F[3][3], Finv[3][3], shift[3], lo0[3] = {b0.lo[0], b0.lo[1], b0.lo[2]};
+    cell_deformation(p, &s->box, F, Finv);
+    apply3(F, lo0, shift);
+    double delta = 0.0;
+    for (int i = 0; i < nlocal; i++) {
+        double u[3], fu0[3], dv[3], l[3];
+        box_unwrap(&s->box, a->x[i], a->image[i], u);
+        apply3(F, &ref[REF_W * (size_t)i], fu0);
+        for (int d = 0; d < 3; d++)
+            dv[d] = u[d] - (fu0[d] - shift[d] + s->box.lo[d]);
+        apply3((const double (*)[3])s->box.hinv, dv, l);
+        for (int d = 0; d < 3; d++)
+            if (s->box.periodic[d])
+                l[d] -= nearbyint(l[d]);
+        apply3((const double (*)[3])s->box.h, l, dv);
+        delta = fmax(delta, sqrt(dv[0] * dv[0] + dv[1] * dv[1] + dv[2] * dv[2]));
+    }
+    delta = par_max_double(delta);
+    const double stretch = largest_stretch(F);
+    const double width = stretch * p->cutoff + 2.0 * delta + 0.5;
+    if (width > stretch * p->cutoff + 40.0)
+        mg_fail_all("%s: d2min %s: atoms are up to %.4g A from where the cell's deformation since the reference %s "
+                    "takes them; too far for their reference neighbours to be found (at most 20 A)", p->where,
+                    ob->name, delta, p->ref_path);
+    double (*x0)[3] = NULL, *pay = NULL;
+    cells c;
+    reference_copies(p, s, ref, Finv, width, &x0, &pay, &c);
+    for (int i = 0; i < nlocal; i++)
+        ref[REF_W * (size_t)i + 4] = reference_neighbours(p, &c, (const double (*)[3])x0, i);
+    cells_free(&c);
+    free(x0);
+    free(pay);
+    p->have_ref = 1;
+    p->width = width;
+    p->ref_step = -1;
+    p->ref_natoms = a->natoms;
+}
+
 /* ---- a sample ------------------------------------------------------------------- */
 
 static void ensure_pairs(d2m *p, int n)
@@ -290,11 +486,8 @@ static void d2m_sample(observer *ob, md *s)
                     "%lld); take it again with 'd2min %s reset'", p->where, ob->name, without,
                     without == 1 ? " has" : "s have", (long long)p->ref_step, ob->name);
 
-    double h[3][3], h0inv[3][3], F[3][3], Finv[3][3];
-    continued_cell(&s->box, h);
-    inverse3(p->h0, h0inv);
-    matmul3(h, h0inv, F);
-    inverse3(F, Finv);
+    double F[3][3], Finv[3][3];
+    cell_deformation(p, &s->box, F, Finv);
     const double stretch = largest_stretch(F);
     const double wmax = stretch * p->cutoff + 40.0;
     double width = fmax(p->width, stretch * p->cutoff + 1.0);
@@ -302,25 +495,7 @@ static void d2m_sample(observer *ob, md *s)
     double (*x0)[3] = NULL, *pay = NULL;
     cells c;
     for (;;) {
-        shell_build(&p->sh, s, width);
-        const atoms *sa = &p->sh.a;
-        const int nall = sa->nlocal + sa->nghost;
-        pay = mg_realloc(pay, (size_t)(nall ? nall : 1) * 6 * sizeof *pay);
-        for (int i = 0; i < nlocal; i++) {
-            memcpy(&pay[6 * (size_t)i], &ref[REF_W * (size_t)i], 3 * sizeof *pay);
-            box_unwrap(&s->box, a->x[i], a->image[i], &pay[6 * (size_t)i + 3]);
-        }
-        halo_forward(&p->sh.h, pay, 6);
-        x0 = mg_realloc(x0, (size_t)(nall ? nall : 1) * sizeof *x0);
-        for (int k = 0; k < nall; k++) {
-            double lat[3], back[3];
-            for (int d = 0; d < 3; d++)
-                lat[d] = sa->x[k][d] - pay[6 * (size_t)k + 3 + d];
-            apply3(Finv, lat, back);
-            for (int d = 0; d < 3; d++)
-                x0[k][d] = pay[6 * (size_t)k + d] + back[d];
-        }
-        cells_build(&c, (const double (*)[3])x0, nall, p->cutoff);
+        reference_copies(p, s, ref, Finv, width, &x0, &pay, &c);
         int missing = 0;
         for (int i = 0; i < nlocal; i++)
             if (a->mask[i] >> p->group & 1)
@@ -576,9 +751,20 @@ void cmd_d2min(deck *dk)
             snprintf(prefix, sizeof prefix, "%s", f);
         } else if (!strcmp(k, "reference")) {
             if (i < dk->nargs && !strcmp(dk->args[i], "step"))
-                deck_fail(dk, "d2min: reference must be now, stage or window, got 'step' (a given step: 'd2min %s "
-                              "reset' after the run that reaches it)", name);
-            q.ref_mode = deck_choice(dk, &i, "reference", "now stage window");
+                deck_fail(dk, "d2min: reference must be now, stage, window or file PATH, got 'step' (a given step: "
+                              "'d2min %s reset' after the run that reaches it, or write_data there and 'reference "
+                              "file')", name);
+            q.ref_mode = deck_choice(dk, &i, "reference", "now stage window file");
+            if (q.ref_mode == REF_FILE) {
+                deck_path(dk, deck_word(dk, &i, "reference file (LAMMPS data file or mgmd checkpoint)"),
+                          q.ref_path, sizeof q.ref_path);
+                int err = 0;
+                if (par_rank() == 0 && access(q.ref_path, R_OK) != 0)
+                    err = errno;
+                par_bcast_ints(&err, 1, 0);
+                if (err)
+                    deck_fail(dk, "d2min: cannot open the reference file %s: %s", q.ref_path, strerror(err));
+            }
         } else if (!strcmp(k, "normalize")) {
             /* sum/ovito: OVITO's convention, count/lammps: LAMMPS' */
             q.normalize = deck_choice(dk, &i, "normalize", "sum count ovito lammps") % 2;
@@ -663,7 +849,10 @@ void cmd_d2min(deck *dk)
     if (!dk->replaying && p->ref_mode != REF_STAGE) {
         if (!s->ready)
             md_setup(s, 0);
-        take_reference(ob, p, s);
+        if (p->ref_mode == REF_FILE)
+            reference_from_file(ob, p, s);
+        else
+            take_reference(ob, p, s);
     }
     if (par_rank() == 0) {
         printf("d2min %s: neighbours within %g A in the reference, D2min %s, mapping %s; reference ", name,
@@ -671,6 +860,8 @@ void cmd_d2min(deck *dk)
                p->mapping == MAP_OFF ? "off" : p->mapping == MAP_REFERENCE ? "to reference" : "to current");
         if (p->ref_mode == REF_NOW)
             printf("now (step %lld)", (long long)s->step);
+        else if (p->ref_mode == REF_FILE)
+            printf("%s (atoms matched by id)", p->ref_path);
         else
             printf("%s", p->ref_mode == REF_STAGE ? "the start of every stage" : "the previous sample");
         printf("; columns %s_d2min %s_shear %s_vol %s_nnb %s_valid", name, name, name, name, name);
