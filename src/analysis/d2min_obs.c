@@ -4,6 +4,8 @@
  *   d2min NAME [cutoff RC] [every N] [at_end yes|no] [file PREFIX]
  *              [reference now|stage|window|file PATH] [normalize sum|count]
  *              [mapping off|reference|current] [group G] [J yes|no]
+ *              [stz above D|top F|background K] [connect RC2] [min_size N]
+ *              [eshelby R [bins M] [slab T] [frame event|box] [annulus A B]]
  *   d2min NAME reset          take the reference again, now
  *
  * For every atom of group G (default all), against a reference
@@ -16,7 +18,9 @@
  * NAME_nnb (reference neighbours), NAME_valid (0 for fewer than three
  * neighbours or coplanar ones, whose values are zero), with `J yes`
  * NAME_Jxx ... NAME_Jzz; PREFIX.csv gets one row per sample (means and
- * maxima over the valid atoms).
+ * maxima over the valid atoms). `stz` finds the STZs of each sample
+ * (analysis/stz.h), `eshelby` maps the field around them at their birth
+ * (analysis/eshelby.h).
  *
  * Reference: `now` (default) the configuration when the command is read
  * (again at `d2min NAME reset`); `stage` the start of every stage (run,
@@ -383,12 +387,8 @@ static void reference_from_file(observer *ob, d2m *p, md *s)
         apply3(F, &ref[REF_W * (size_t)i], fu0);
         for (int d = 0; d < 3; d++)
             dv[d] = u[d] - (fu0[d] - shift[d] + s->box.lo[d]);
-        apply3((const double (*)[3])s->box.hinv, dv, l);
-        for (int d = 0; d < 3; d++)
-            if (s->box.periodic[d])
-                l[d] -= nearbyint(l[d]);
-        apply3((const double (*)[3])s->box.h, l, dv);
-        delta = fmax(delta, sqrt(dv[0] * dv[0] + dv[1] * dv[1] + dv[2] * dv[2]));
+        box_min_image(&s->box, dv, l);
+        delta = fmax(delta, sqrt(l[0] * l[0] + l[1] * l[1] + l[2] * l[2]));
     }
     delta = par_max_double(delta);
     const double stretch = largest_stretch(F);
@@ -522,6 +522,7 @@ static void d2m_sample(observer *ob, md *s)
     const size_t nl1 = (size_t)(nlocal ? nlocal : 1);
     double *zd2 = p->z.mode ? mg_calloc(nl1, sizeof *zd2) : NULL, *zsh = p->z.mode ? mg_calloc(nl1, sizeof *zsh) : NULL;
     double (*zE)[6] = p->z.mode ? mg_calloc(nl1, sizeof *zE) : NULL;
+    double (*zw)[3] = p->z.mode ? mg_calloc(nl1, sizeof *zw) : NULL;
     int *zvalid = p->z.mode ? mg_calloc(nl1, sizeof *zvalid) : NULL;
     int64_t counted = 0, invalid = 0;
     int nterm = 0;
@@ -567,6 +568,13 @@ static void d2m_sample(observer *ob, md *s)
             zsh[i] = r.shear;
             memcpy(zE[i], r.E, sizeof r.E);
             zvalid[i] = r.valid;
+            /* Non-affine displacement: u - F u0 (up to one translation
+             * for all atoms, which the STZ map takes out). */
+            double u[3], fu0[3];
+            box_unwrap(&s->box, a->x[i], a->image[i], u);
+            apply3(F, &ref[REF_W * (size_t)i], fu0);
+            for (int d = 0; d < 3; d++)
+                zw[i][d] = u[d] - fu0[d];
         }
         counted++;
         if (!r.valid) {
@@ -590,11 +598,35 @@ static void d2m_sample(observer *ob, md *s)
     free(x0);
     free(pay);
     if (p->z.mode) {
-        stz_sample(&p->z, ob->name, s, &p->sh, zd2, zvalid, (const double (*)[6])zE, zsh,
-                   a->prop[prop_of(ob, s, "stz")].data, !(maxima[0] > 1e-20));
+        /* The box's own strain over the interval, as the atoms' strain
+         * holds it: E_box = (F^T F - I)/2 with `mapping off`, none with an
+         * affine mapping (J is then relative to the box). */
+        double Ebox[6] = {0, 0, 0, 0, 0, 0};
+        if (p->mapping == MAP_OFF) {
+            double C[3][3];
+            for (int r = 0; r < 3; r++)
+                for (int q = 0; q < 3; q++)
+                    C[r][q] = F[0][r] * F[0][q] + F[1][r] * F[1][q] + F[2][r] * F[2][q];
+            const double v[6] = {C[0][0] - 1, C[1][1] - 1, C[2][2] - 1, C[0][1], C[0][2], C[1][2]};
+            for (int k = 0; k < 6; k++)
+                Ebox[k] = 0.5 * v[k];
+        }
+        char who[320];
+        snprintf(who, sizeof who, "%s: d2min %s", p->where, ob->name);
+        stz_sample(&p->z, ob->name, s, &p->sh, zd2, zvalid, (const double (*)[6])zE, zsh, (const double (*)[3])zw,
+                   Ebox, a->prop[prop_of(ob, s, "stz")].data, !(maxima[0] > 1e-20));
+        if (p->z.esh.on && p->z.nborn) {
+            for (int i = 0; i < nlocal; i++)
+                for (int k = 0; k < 6; k++)
+                    zE[i][k] -= Ebox[k];
+            eshelby_sample(&p->z.esh, who, s, p->z.born, p->z.nborn, nlocal, (const double (*)[3])a->x,
+                           (const double (*)[3])zw, (const double (*)[6])zE, zd2, zvalid);
+            eshelby_write(&p->z.esh, who);
+        }
         free(zd2);
         free(zsh);
         free(zE);
+        free(zw);
         free(zvalid);
     }
     write_row(ob, p, s, sums, maxima, tot[0], tot[1]);
@@ -627,6 +659,8 @@ static void d2m_save(observer *ob, struct ckpt_state *c)
     ckpt_put_text(c, "table", p->path);
     if (p->z.mode)
         stz_save(&p->z, c);
+    if (p->z.esh.on)
+        eshelby_save(&p->z.esh, c);
 }
 
 static void d2m_restore(observer *ob, struct ckpt_state *c)
@@ -648,6 +682,11 @@ static void d2m_restore(observer *ob, struct ckpt_state *c)
     long long bytes[3] = {st[ST_TABLE], 0, 0};
     if (p->z.mode)
         stz_restore(&p->z, ob->name, c, &bytes[1], &bytes[2]);
+    if (p->z.esh.on) {
+        char who[160];
+        snprintf(who, sizeof who, "d2min %s", ob->name);
+        eshelby_restore(&p->z.esh, who, c);
+    }
     if (p->path[0]) { /* collective: every rank, though only rank 0 has the streams */
         char owner[128];
         snprintf(owner, sizeof owner, "d2min %s", ob->name);
@@ -692,7 +731,8 @@ static const observer_ops d2m_ops = {
 
 /* ---- the deck command ------------------------------------------------------------ */
 
-#define D2MIN_KEYWORDS "cutoff every at_end file reference normalize mapping group J stz connect min_size"
+#define D2MIN_KEYWORDS                                                                                                 \
+    "cutoff every at_end file reference normalize mapping group J stz connect min_size eshelby bins slab frame annulus"
 
 static void reset_cmd(deck *dk, const char *name)
 {
@@ -797,10 +837,40 @@ void cmd_d2min(deck *dk)
                 deck_fail(dk, "d2min: connect must be above 0 A, got %g", q.z.connect);
         } else if (!strcmp(k, "min_size")) {
             q.z.min_size = deck_int(dk, &i, "smallest cluster tabulated (atoms)", 1, 1000000000);
+        } else if (!strcmp(k, "eshelby")) {
+            q.z.esh.on = 1;
+            q.z.esh.radius = deck_quantity(dk, &i, Q_LENGTH, "Eshelby map radius", D2MIN_KEYWORDS);
+            if (!(q.z.esh.radius > 0) || q.z.esh.radius > 100)
+                deck_fail(dk, "d2min: the Eshelby map radius must be above 0 and at most 100 A, got %g",
+                          q.z.esh.radius);
+        } else if (!strcmp(k, "bins")) {
+            q.z.esh.bins = (int)deck_int(dk, &i, "bins a side of the Eshelby map", 2, 400);
+        } else if (!strcmp(k, "slab")) {
+            q.z.esh.slab = deck_quantity(dk, &i, Q_LENGTH, "slab thickness", D2MIN_KEYWORDS);
+            if (!(q.z.esh.slab > 0) || q.z.esh.slab > 200)
+                deck_fail(dk, "d2min: the Eshelby slab must be above 0 and at most 200 A thick, got %g", q.z.esh.slab);
+        } else if (!strcmp(k, "frame")) {
+            q.z.esh.frame = deck_choice(dk, &i, "frame", "event box");
+        } else if (!strcmp(k, "annulus")) {
+            q.z.esh.r_in = deck_quantity(dk, &i, Q_LENGTH, "inner radius of the annulus", D2MIN_KEYWORDS);
+            q.z.esh.r_out = deck_quantity(dk, &i, Q_LENGTH, "outer radius of the annulus", D2MIN_KEYWORDS);
+            if (!(q.z.esh.r_in >= 0 && q.z.esh.r_out > q.z.esh.r_in))
+                deck_fail(dk, "d2min: the annulus needs 0 <= inner < outer radius, got %g and %g A", q.z.esh.r_in,
+                          q.z.esh.r_out);
         } else {
             deck_fail(dk, "d2min: unknown keyword '%s' (expected %s)", k, D2MIN_KEYWORDS);
         }
     }
+    int esh_keys = q.z.esh.bins != 24 || q.z.esh.slab != 4.0 || q.z.esh.frame || q.z.esh.r_in >= 0;
+    if (esh_keys && !q.z.esh.on)
+        deck_fail(dk, "d2min: bins, slab, frame and annulus shape the Eshelby map: give 'eshelby RADIUS' too");
+    if (q.z.esh.on && !q.z.mode)
+        deck_fail(dk, "d2min: eshelby maps the surroundings of STZs: give 'stz above|top|background ...' too");
+    if (q.z.esh.on && !prefix[0])
+        deck_fail(dk, "d2min: eshelby writes PREFIX_eshelby.csv and PREFIX_eshelby_fit.csv: give 'file PREFIX'");
+    if (q.z.esh.on && q.z.esh.r_out > q.z.esh.radius * sqrt(2.0))
+        deck_fail(dk, "d2min: the annulus (outer radius %g A) reaches beyond the map's corners (%g A)",
+                  q.z.esh.r_out, q.z.esh.radius * sqrt(2.0));
     if (q.z.mode && q.z.connect > q.cutoff)
         deck_fail(dk, "d2min: connect (%g A) may not exceed the cutoff (%g A): clusters are found among the "
                       "neighbours the observer already has", q.z.connect, q.cutoff);
@@ -810,8 +880,12 @@ void cmd_d2min(deck *dk)
     shell_init(&p->sh);
     p->ref_step = -1;
     ob->data = p;
+    if (p->z.esh.on)
+        eshelby_start(&p->z.esh);
     if (prefix[0]) {
         snprintf(p->path, sizeof p->path, "%s.csv", prefix);
+        snprintf(p->z.esh.path_map, sizeof p->z.esh.path_map, "%s_eshelby.csv", prefix);
+        snprintf(p->z.esh.path_fit, sizeof p->z.esh.path_fit, "%s_eshelby_fit.csv", prefix);
         snprintf(p->z.path_clusters, sizeof p->z.path_clusters, "%s_clusters.csv", prefix);
         snprintf(p->z.path_events, sizeof p->z.path_events, "%s_events.csv", prefix);
         char owner[128], refusal[2600];
@@ -831,6 +905,11 @@ void cmd_d2min(deck *dk)
         p->f = f[0];
         p->z.fc = f[1];
         p->z.fe = f[2];
+        /* The map and its fit are rewritten whole (eshelby.c): claimed,
+         * not held open. */
+        refusal[0] = '\0';
+        if (p->z.esh.on && par_rank() == 0 && claim_path(owner, p->z.esh.path_map, refusal, sizeof refusal) == 0)
+            claim_path(owner, p->z.esh.path_fit, refusal, sizeof refusal);
         claim_verdict(refusal);
     }
     for (int c = 0; c < 5; c++)
@@ -878,6 +957,11 @@ void cmd_d2min(deck *dk)
                 printf("at or above %g times the first sample's mean", p->z.value);
             printf(", joined within %g A, clusters of %lld atoms or more; column %s_stz (event id)\n", p->z.connect,
                    (long long)p->z.min_size, name);
+            if (p->z.esh.on)
+                printf("d2min %s: Eshelby map of the events at their birth: %d x %d bins over +-%g A in the %s "
+                       "frame, slab %g A thick, lobe angles over %g-%g A: %s, %s\n", name, p->z.esh.bins,
+                       p->z.esh.bins, p->z.esh.radius, p->z.esh.frame ? "box's" : "event's", p->z.esh.slab,
+                       p->z.esh.r_in, p->z.esh.r_out, p->z.esh.path_map, p->z.esh.path_fit);
         }
         if (p->f && p->z.mode)
             printf("d2min %s: tables %s, %s, %s\n", name, p->path, p->z.path_clusters, p->z.path_events);

@@ -216,14 +216,8 @@ static void torsion_of(const observer *ob, const prof *p, torsion_geometry *g)
 /* Displacement of x from c, minimum image along the periodic dimensions. */
 static void min_image(const box *b, const double x[3], const double c[3], double d[3])
 {
-    double l[3], v[3] = {x[0] - c[0], x[1] - c[1], x[2] - c[2]};
-    for (int r = 0; r < 3; r++)
-        l[r] = b->hinv[r][0] * v[0] + b->hinv[r][1] * v[1] + b->hinv[r][2] * v[2];
-    for (int r = 0; r < 3; r++)
-        if (b->periodic[r])
-            l[r] -= nearbyint(l[r]);
-    for (int r = 0; r < 3; r++)
-        d[r] = b->h[r][0] * l[0] + b->h[r][1] * l[1] + b->h[r][2] * l[2];
+    const double v[3] = {x[0] - c[0], x[1] - c[1], x[2] - c[2]};
+    box_min_image(b, v, d);
 }
 
 static int selected(const prof *p, const geom *g, const atoms *a, const box *b, int i, double xu[3])

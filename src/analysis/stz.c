@@ -21,6 +21,7 @@ void stz_init(stz *z)
     z->min_size = 1;
     z->background = -1.0;
     z->next_event = 1;
+    eshelby_init(&z->esh);
 }
 
 void stz_destroy(stz *z)
@@ -30,6 +31,8 @@ void stz_destroy(stz *z)
     if (z->fe)
         fclose(z->fe);
     free(z->open);
+    free(z->born);
+    eshelby_destroy(&z->esh);
     memset(z, 0, sizeof *z);
 }
 
@@ -93,16 +96,8 @@ static double threshold_of(stz *z, const double *d2, const int *valid, int n)
 /* Minimum-image offset b - a along the periodic dimensions (A). */
 static void min_image(const box *bx, const double a[3], const double b[3], double out[3])
 {
-    double la[3], lb[3], dl[3];
-    box_to_lamda(bx, a, la);
-    box_to_lamda(bx, b, lb);
-    for (int d = 0; d < 3; d++) {
-        dl[d] = lb[d] - la[d];
-        if (bx->periodic[d])
-            dl[d] -= nearbyint(dl[d]);
-    }
-    for (int r = 0; r < 3; r++)
-        out[r] = bx->h[r][0] * dl[0] + bx->h[r][1] * dl[1] + bx->h[r][2] * dl[2];
+    const double v[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+    box_min_image(bx, v, out);
 }
 
 /* ---- connected components ---------------------------------------------------- */
@@ -166,7 +161,7 @@ static double *propagate(const stz *z, shell *sh, const int *active)
 /* ---- records on rank 0 ------------------------------------------------------- */
 
 /* Per active atom: label, id, x y z, d2, shear, E (6), previous event. */
-enum { R_LAB, R_ID, R_X, R_D2 = R_X + 3, R_SHEAR, R_E, R_PREV = R_E + 6, R_N };
+enum { R_LAB, R_ID, R_X, R_D2 = R_X + 3, R_SHEAR, R_E, R_PREV = R_E + 6, R_W, R_N = R_W + 3 };
 
 static int by_label_id(const void *a, const void *b)
 {
@@ -181,7 +176,7 @@ typedef struct cluster {
     int64_t size, event;
     int first;                /* its first record                        */
     int64_t prev, overlap;    /* best previous event and its atom count   */
-    double centre[3], rg, d2mean, d2max, shear, E[6], e[3], normal[3];
+    double centre[3], rg, d2mean, d2max, shear, E[6], e[3], normal[3], w[3];
 } cluster;
 
 static int by_value(const void *a, const void *b)
@@ -230,7 +225,7 @@ static void write_event(stz *z, const stz_event *e)
 
 /* Rank 0: clusters from the sorted records, their events, the tables.
  * Returns the clusters (labels and events filled), *nc their count. */
-static cluster *tabulate(stz *z, md *s, double *rec, int64_t nrec, int *nc)
+static cluster *tabulate(stz *z, md *s, double *rec, int64_t nrec, const double Ebox[6], int *nc)
 {
     qsort(rec, (size_t)nrec, R_N * sizeof *rec, by_label_id);
     int ncl = 0, capcl = 0;
@@ -262,6 +257,8 @@ static cluster *tabulate(stz *z, md *s, double *rec, int64_t nrec, int *nc)
                 c->shear += r[R_SHEAR] / (double)c->size;
                 for (int v = 0; v < 6; v++)
                     c->E[v] += r[R_E + v] / (double)c->size;
+                for (int d = 0; d < 3; d++)
+                    c->w[d] += r[R_W + d] / (double)c->size;
             }
             double rg2 = 0.0;
             for (int64_t k = 0; k < b - a; k++)
@@ -304,6 +301,7 @@ static cluster *tabulate(stz *z, md *s, double *rec, int64_t nrec, int *nc)
     if (ncl > 1)
         qsort(cl, (size_t)ncl, sizeof *cl, by_size_desc);
     int *continued = mg_calloc((size_t)z->nopen + 1, sizeof *continued);
+    const int64_t first_new = z->next_event;
     z->nnew = 0;
     z->natoms_in = 0;
     for (int k = 0; k < ncl; k++) {
@@ -337,6 +335,24 @@ static cluster *tabulate(stz *z, md *s, double *rec, int64_t nrec, int *nc)
     }
     z->nopen = kept;
     free(continued);
+    /* The births, for the map of their surroundings. */
+    z->nborn = 0;
+    for (int k = 0; k < ncl; k++) {
+        const cluster *c = &cl[k];
+        if (c->event < first_new)
+            continue;
+        if (z->nborn == z->capborn) {
+            z->capborn = z->capborn ? 2 * z->capborn : 16;
+            z->born = mg_realloc(z->born, (size_t)z->capborn * sizeof *z->born);
+        }
+        stz_birth *b = &z->born[z->nborn++];
+        b->event = c->event;
+        b->size = c->size;
+        memcpy(b->centre, c->centre, sizeof b->centre);
+        memcpy(b->w, c->w, sizeof b->w);
+        for (int v = 0; v < 6; v++)
+            b->E[v] = c->E[v] - Ebox[v];
+    }
     for (int k = 0; k < ncl; k++) {
         cluster *c = &cl[k];
         int isnew = 1;
@@ -405,10 +421,20 @@ static void broadcast_state(stz *z)
     z->nopen = (int)head[1];
     if (z->nopen)
         par_bcast_bytes(z->open, (size_t)z->nopen * sizeof *z->open, 0);
+    int nb = z->nborn;
+    par_bcast_ints(&nb, 1, 0);
+    if (nb > z->capborn) {
+        z->capborn = nb;
+        z->born = mg_realloc(z->born, (size_t)z->capborn * sizeof *z->born);
+    }
+    z->nborn = nb;
+    if (nb)
+        par_bcast_bytes(z->born, (size_t)nb * sizeof *z->born, 0);
 }
 
 void stz_sample(stz *z, const char *name, md *s, shell *sh, const double *d2, const int *valid,
-                const double (*E)[6], const double *shear, double *event, int empty)
+                const double (*E)[6], const double *shear, const double (*w)[3], const double Ebox[6],
+                double *event, int empty)
 {
     (void)name;
     const atoms *sa = &sh->a;
@@ -435,6 +461,7 @@ void stz_sample(stz *z, const char *name, md *s, shell *sh, const double *d2, co
         r[R_SHEAR] = shear[i];
         memcpy(&r[R_E], E[i], 6 * sizeof *r);
         r[R_PREV] = event[i];
+        memcpy(&r[R_W], w[i], 3 * sizeof *r);
     }
     int64_t nall = 0;
     double *all = NULL;
@@ -462,7 +489,7 @@ void stz_sample(stz *z, const char *name, md *s, shell *sh, const double *d2, co
     int ncl = 0;
     cluster *cl = NULL;
     if (par_rank() == 0)
-        cl = tabulate(z, s, all, nall, &ncl);
+        cl = tabulate(z, s, all, nall, Ebox, &ncl);
     free(all);
     par_bcast_bytes(&ncl, sizeof ncl, 0);
     double *map = mg_malloc((size_t)(ncl ? ncl : 1) * 2 * sizeof *map);

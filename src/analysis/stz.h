@@ -37,6 +37,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "analysis/eshelby.h"
 #include "analysis/shell.h"
 #include "system/system.h"
 
@@ -67,6 +68,11 @@ typedef struct stz {
     /* The last sample, for the observer's table. */
     double threshold;
     int64_t nclusters, natoms_in, nnew;
+    /* The events born at the last sample (on every rank), for the map of
+     * their surroundings. */
+    int nborn, capborn;
+    stz_birth *born;
+    eshelby esh;             /* on: the Eshelby map (analysis/eshelby.h) */
 } stz;
 
 /* Fresh state (mode STZ_OFF until the caller sets it). */
@@ -76,13 +82,17 @@ void stz_destroy(stz *z);
  * (copies of the owned atoms first, positions current, at least `connect`
  * wide); d2, valid: per owned atom (valid 0 for atoms outside the
  * analysed group too); E: per owned atom Green-Lagrange strain (xx yy zz
- * xy xz yz); event: the per-atom NAME_stz column (read as the previous
+ * xy xz yz); w: per owned atom non-affine displacement (u - F u0, A);
+ * Ebox: the box's strain over the same interval (zero with an affine
+ * mapping), taken from the clusters' strain for the events' frames;
+ * event: the per-atom NAME_stz column (read as the previous
  * sample's events, written with this one's). `empty`: no atom moved
  * non-affinely (the largest D2min is round-off, below 1e-20 A^2: a
  * window of no steps): no atom is active and the background is not
  * measured from it. */
 void stz_sample(stz *z, const char *name, md *s, shell *sh, const double *d2, const int *valid,
-                const double (*E)[6], const double *shear, double *event, int empty);
+                const double (*E)[6], const double *shear, const double (*w)[3], const double Ebox[6],
+                double *event, int empty);
 void stz_save(const stz *z, struct ckpt_state *c);
 /* Fails collectively (naming the observer) on a missing or malformed
  * record. */

@@ -46,6 +46,18 @@ void box_to_lamda(const box *b, const double x[3], double l[3])
     l[2] = b->hinv[2][2] * dz;
 }
 
+void box_min_image(const box *b, const double v[3], double out[3])
+{
+    double l[3];
+    for (int r = 0; r < 3; r++)
+        l[r] = b->hinv[r][0] * v[0] + b->hinv[r][1] * v[1] + b->hinv[r][2] * v[2];
+    for (int r = 0; r < 3; r++)
+        if (b->periodic[r])
+            l[r] -= nearbyint(l[r]);
+    for (int r = 0; r < 3; r++)
+        out[r] = b->h[r][0] * l[0] + b->h[r][1] * l[1] + b->h[r][2] * l[2];
+}
+
 void box_from_lamda(const box *b, const double l[3], double x[3])
 {
     x[0] = b->h[0][0] * l[0] + b->h[0][1] * l[1] + b->h[0][2] * l[2] + b->lo[0];

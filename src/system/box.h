@@ -36,6 +36,9 @@ void box_to_lamda(const box *b, const double x[3], double l[3]);
 void box_from_lamda(const box *b, const double l[3], double x[3]);
 /* Distance between opposite faces of the cell in each dimension (A). */
 void box_face_distances(const box *b, double d[3]);
+/* The nearest periodic image of the separation v (A): whole lattice vectors
+ * taken out along the periodic dimensions. */
+void box_min_image(const box *b, const double v[3], double out[3]);
 /* Map x into the primary cell along periodic dimensions, updating image. */
 void box_remap(const box *b, double x[3], int image[3]);
 /* Unwrapped position from wrapped position and image flags. */

@@ -6,7 +6,8 @@ writes the same dump and tables byte for byte (the reference positions
 are a per-atom property in the checkpoint, the reference cell and step in
 the observer's record; the window observer's STZ clusters, events and
 their per-atom event ids continue too: the open events are in the
-record). Also on 2 ranks."""
+record; so do its Eshelby map and fit, whose sums are in it). Also on 2
+ranks."""
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ velocity create 300 K seed 3
 ensemble nvt temp 300 K tdamp 0.1 ps
 deform def xy erate 0.1 1/ps remap x
 d2min a cutoff 5 A every 50 file a
-d2min w cutoff 4.5 A reference window every 50 file w normalize count stz top 0.05 connect 3.5 A
+d2min w cutoff 4.5 A reference window every 50 file w normalize count stz top 0.05 connect 3.5 A min_size 3 eshelby 6 A bins 6
 dump d every 50 file d.dump columns id a_d2min a_shear a_vol a_nnb w_d2min w_shear w_stz precision 17
 checkpoint every 100 file ck/c keep 10
 run {STEPS}
@@ -35,7 +36,7 @@ run {STEPS}
 
 def files(d):
     return [open(os.path.join(d, n), "rb").read() for n in ("a.csv", "w.csv", "w_clusters.csv", "w_events.csv",
-                                                             "d.dump")]
+                                                             "w_eshelby.csv", "w_eshelby_fit.csv", "d.dump")]
 
 
 def main():
@@ -55,7 +56,8 @@ def main():
                 if m and 0 < int(m.group(1)) < STEPS:
                     mid.append(int(m.group(1)))
                     check(files(one) == files(again), f"{np_ or 1} rank{'s' if np_ else ''}: restart from step "
-                          f"{m.group(1)}: a.csv, w.csv, w_clusters.csv, w_events.csv and the dump byte-identical to the "
+                          f"{m.group(1)}: a.csv, w.csv, w_clusters.csv, w_events.csv, w_eshelby.csv, w_eshelby_fit.csv "
+                          "and the dump byte-identical to the "
                           "straight run's")
             check(len(mid) >= 1, f"{np_ or 1} rank{'s' if np_ else ''}: checkpoints inside the run at {mid}")
     check.finish()
