@@ -71,6 +71,13 @@ void outputs_write(outputs *o, md *s, int64_t start, int64_t end)
             dump_write(&o->dumps[k], s);
 }
 
+void outputs_sample_at_end(outputs *o, md *s)
+{
+    for (int k = 0; k < o->nobs; k++)
+        if (o->obs[k]->at_end)
+            observer_sample(o->obs[k], s);
+}
+
 void outputs_stage_end(outputs *o, md *s)
 {
     for (int k = 0; k < o->nobs; k++)

@@ -41,6 +41,10 @@ void outputs_close(outputs *o, md *s);
 int outputs_due(const outputs *o, int64_t step, int64_t start, int64_t end, int *peratom);
 /* Sample due observers, then write due thermo and dumps (collective). */
 void outputs_write(outputs *o, md *s, int64_t start, int64_t end);
+/* The observers with `at_end yes` sample the present state unless they did
+ * at this step: the settled state of an AQS increment, which is a stage's
+ * end for them (collective). */
+void outputs_sample_at_end(outputs *o, md *s);
 /* End of a stage: observers write what they accumulated (collective). */
 void outputs_stage_end(outputs *o, md *s);
 observer *outputs_find_observer(outputs *o, const char *name);

@@ -319,6 +319,25 @@ static void measure(md *s, const aqs_opts *o, aqs_point *pt, int with_displaceme
     pt->nmoved = par_sum_i64(nmoved);
 }
 
+/* What an increment does when its minimisation has ended, before the
+ * minimiser's final thermo line and dumps: settle, measure, and let the
+ * observers with at_end sample the settled state (the d2min observer with
+ * `reference window`: the increment's non-affine motion, its STZs at an
+ * avalanche), so the dumps carry their columns of this increment. */
+typedef struct increment_end {
+    deck *dk;
+    const aqs_opts *o;
+    aqs_point *pt;
+} increment_end;
+
+static void end_of_increment(md *s, void *arg)
+{
+    increment_end *e = arg;
+    settle(s);
+    measure(s, e->o, e->pt, 1);
+    outputs_sample_at_end(e->dk->out, s);
+}
+
 /* One increment (k = 0: the starting configuration, minimised). */
 static void increment(deck *dk, const aqs_opts *o, int64_t k, aqs_point *pt)
 {
@@ -331,9 +350,11 @@ static void increment(deck *dk, const aqs_opts *o, int64_t k, aqs_point *pt)
     }
     record_affine(s);
     min_result r;
-    minimize(s, dk->out, &o->mp, &r);
-    settle(s);
-    measure(s, o, pt, 1);
+    increment_end end = {dk, o, pt};
+    min_params mp = o->mp;
+    mp.before_output = end_of_increment;
+    mp.before_arg = &end;
+    minimize(s, dk->out, &mp, &r);
     pt->niter = r.niter;
     pt->converged = r.stop == MIN_STOP_ETOL || r.stop == MIN_STOP_FTOL;
 }

@@ -435,6 +435,8 @@ void minimize(md *s, outputs *o, const min_params *p, min_result *res)
     /* The minimisers end with forces at the current positions. */
     zero_velocities(s);
     s->ready = 1;
+    if (p->before_output)
+        p->before_output(s, p->before_arg);
     final_output(&m);
     s->nb.every = every;
     s->nb.delay = delay;

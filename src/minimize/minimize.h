@@ -40,6 +40,11 @@ typedef struct min_params {
     double ptarget;       /* bar, target pressure of the box relaxation       */
     double vmax;          /* max fractional volume change per iteration       */
     double dmax;          /* A, max atom displacement per iteration           */
+    /* A caller's step between the end of the minimisation and its final
+     * thermo line and dumps (NULL: none): aqs settles and measures the
+     * state there and its observers sample it, so the dumps show it. */
+    void (*before_output)(md *s, void *arg);
+    void *before_arg;
 } min_params;
 
 typedef struct min_result {
