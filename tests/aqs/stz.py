@@ -16,8 +16,8 @@ unwrapped positions at the end of every minimisation; a checkpoint every
   first two increments and the two with the largest stress drop;
 - every avalanche increment has an STZ cluster; increments whose largest
   non-affine displacement (the AQS table's) is below 0.1 A have none;
-- restarted from the checkpoint after increment 10 (and 20), the d2min,
-  cluster and event tables are byte-identical.
+- restarted from the checkpoint after increment 20 (before the avalanche at
+  29), the d2min, cluster and event tables are byte-identical.
 """
 import os
 import shutil
@@ -90,10 +90,10 @@ def main():
                 f"STZ clusters at all {len(av)} avalanche increments {av}, none at the {int(quiet.sum())} increments "
                 "whose non-affine displacement stays below 0.1 A")
 
-        for k in (10, 20):
+        for k in (20,):
             B = os.path.join(wd, f"B{k}")
             shutil.copytree(A, B)
-            ck = sorted(n for n in os.listdir(os.path.join(B, "ck")) if n.endswith(".h5"))
+            ck = sorted((n for n in os.listdir(os.path.join(B, "ck")) if n.endswith(".h5")), reverse=True)
             chosen = None
             for n in ck:
                 p = mt.run_mgmd(DECK, B, args=("-restart", "ck/" + n), check=False)
