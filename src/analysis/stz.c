@@ -160,7 +160,8 @@ static double *propagate(const stz *z, shell *sh, const int *active)
 
 /* ---- records on rank 0 ------------------------------------------------------- */
 
-/* Per active atom: label, id, x y z, d2, shear, E (6), previous event. */
+/* Per active atom: label, id, x y z, d2, shear, E (6), previous event, the
+ * non-affine displacement w (3, for the events' Eshelby maps). */
 enum { R_LAB, R_ID, R_X, R_D2 = R_X + 3, R_SHEAR, R_E, R_PREV = R_E + 6, R_W, R_N = R_W + 3 };
 
 static int by_label_id(const void *a, const void *b)
