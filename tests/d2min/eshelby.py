@@ -31,7 +31,8 @@ Checks:
   lobe at -45 +- 6 deg (the dilatation of the far field goes as
   -n.E*.n);
 - the maps on 3 ranks equal those on 1 to 1e-10; tools/plot-eshelby draws
-  the map;
+  the map; the per-atom D2min, strain and event-id columns reach extended
+  XYZ (read with ASE) and H5MD (h5py) with the text dump's values;
 - refusals: a map wider than half the box; eshelby without stz.
 """
 import csv
@@ -183,14 +184,31 @@ def compare_map(rows, sums):
     return worst, counts
 
 
+def columns_in_other_formats(d, fr):
+    """The per-atom D2min, strains and event ids reach extended XYZ (read by
+    ASE, as OVITO reads it) and H5MD (h5py) with the text dump's values."""
+    import h5py
+    from ase.io import read
+    at = read(os.path.join(d, "d.xyz"), format="extxyz", index=-1)
+    o = np.argsort(at.arrays["id"])
+    worst = max(np.max(np.abs(at.arrays[f"e_{c}"][o] - fr[f"e_{c}"])) for c in ("d2min", "shear", "vol", "stz"))
+    with h5py.File(os.path.join(d, "d.h5"), "r") as f:
+        p = f["particles/all"]
+        worst_h = max(np.max(np.abs(p[f"e_{c}/value"][-1] - fr[f"e_{c}"])) for c in ("d2min", "shear", "vol", "stz"))
+    check(worst == 0 and worst_h == 0 and fr["e_stz"].max() >= 1,
+          "the columns e_d2min, e_shear, e_vol, e_stz in extended XYZ (ASE) and H5MD (h5py) equal the text dump's")
+
+
 def deck(extra=""):
     return ("units metal\nread_data planted.data\n" + POT +
             f"d2min e cutoff {RC} A reference file orig.data J yes stz above 2 connect 3.8 A min_size 5 "
             f"eshelby {RADIUS} A bins {BINS} slab {SLAB} A file e\n"
             f"d2min b cutoff {RC} A reference file orig.data stz above 2 connect 3.8 A min_size 5 "
             f"eshelby {RADIUS} A bins {BINS} slab {SLAB} A frame box file b\n"
-            "dump d every 1 file d.dump columns id x y z e_d2min e_valid e_stz " +
-            " ".join(f"e_J{a}{b}" for a in "xyz" for b in "xyz") + f" precision 17\n{extra}run 0\n")
+            "dump d every 1 file d.dump columns id x y z e_d2min e_shear e_vol e_valid e_stz " +
+            " ".join(f"e_J{a}{b}" for a in "xyz" for b in "xyz") + " precision 17\n"
+            "dump x every 1 file d.xyz format xyz columns id e_d2min e_shear e_vol e_stz precision 17\n"
+            f"dump h every 1 file d.h5 format h5md columns id e_d2min e_shear e_vol e_stz\n{extra}run 0\n")
 
 
 def main():
@@ -217,6 +235,7 @@ def main():
             ref = mt.read_data(os.path.join(d, "orig.data"))
             cur = mt.read_data(os.path.join(d, "planted.data"))
             fr = mt.read_dump(os.path.join(d, "d.dump"))[-1]
+            columns_in_other_formats(d, fr)
             for name, box_frame, want_angle in (("e", False, 45.0), ("b", True, 45.0 + ALPHA)):
                 fit = {r["quantity"]: r for r in read_csv(os.path.join(d, f"{name}_eshelby_fit.csv"))}
                 r_in, r_out = float(fit["u_r"]["r_in[A]"]), float(fit["u_r"]["r_out[A]"])
