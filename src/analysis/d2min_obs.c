@@ -434,7 +434,8 @@ static void write_row(observer *ob, d2m *p, md *s, const double *sums, const dou
         tb_printf(&t, "step,time[ps],reference_step,atoms,invalid,d2min_mean[%s],d2min_max[%s],shear_mean[1],"
                       "shear_max[1],vol_mean[1]%s\n", p->normalize ? "A^2/neighbour" : "A^2",
                   p->normalize ? "A^2/neighbour" : "A^2",
-                  p->z.mode ? ",stz_threshold[A^2],clusters,cluster_atoms,new_events,open_events" : "");
+                  p->z.mode ? ",stz_threshold[A^2],clusters,cluster_atoms,new_events,open_events,"
+                              "clusters_per_1000_atoms,cluster_density[1/nm^3]" : "");
     double nv = (double)(counted - invalid);
     tb_printf(&t, "%lld", (long long)s->step);
     put(&t, s->time);
@@ -448,6 +449,13 @@ static void write_row(observer *ob, d2m *p, md *s, const double *sums, const dou
         put(&t, isinf(p->z.threshold) ? NAN : p->z.threshold);
         tb_printf(&t, ",%lld,%lld,%lld,%d", (long long)p->z.nclusters, (long long)p->z.natoms_in,
                   (long long)p->z.nnew, p->z.nopen);
+        /* Spatial density: per analysed atom always, per volume only for a
+         * box periodic in all three dimensions (a wire's box is mostly
+         * vacuum). */
+        const box *b = &s->box;
+        const int bulk = b->periodic[0] && b->periodic[1] && b->periodic[2];
+        put(&t, counted > 0 ? 1000.0 * (double)p->z.nclusters / (double)counted : NAN);
+        put(&t, bulk ? (double)p->z.nclusters / (b->volume * 1e-3) : NAN);
     }
     tb_putc(&t, '\n');
     fputs(t.s, p->f);

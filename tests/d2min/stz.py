@@ -160,6 +160,12 @@ def fractions(wd):
           abs(tab["stz_threshold"][0] / order[49] - 1) < 1e-9 and order[50] < order[49],
           f"stz top 0.1: the 50 atoms of largest D2min are in clusters, threshold = the 50th largest "
           f"({order[49]:.4g} A^2)")
+    g = mt.read_data(os.path.join(mt.DATA, "cuzr-glass.data"))
+    vol = np.prod(g["hi"] - g["lo"]) * 1e-3  # nm^3, the box is orthogonal and unchanged
+    check(np.allclose(tab["clusters_per_1000_atoms"], 1000 * tab["clusters"] / tab["atoms"], rtol=1e-9) and
+          np.allclose(tab["cluster_density"], tab["clusters"] / vol, rtol=1e-8) and tab["clusters"][0] > 0,
+          f"spatial density of the clusters: {tab['clusters_per_1000_atoms'][0]:.4g} per 1000 atoms, "
+          f"{tab['cluster_density'][0]:.4g} per nm^3 (box {vol:.4g} nm^3)")
     d = os.path.join(wd, "background")
     text = (f"units metal\nread_data {mt.DATA}/cuzr-glass.data\npotential eam/fs CuZr_mm.eam.fs Cu Zr\n"
             "velocity create 300 K seed 2\nensemble nvt temp 300 K tdamp 0.1 ps\n"
