@@ -9,6 +9,7 @@
 #include "core/ckpt_section.h"
 #include "core/error.h"
 #include "core/jacobi.h"
+#include "core/linsolve.h"
 #include "core/memory.h"
 #include "io/funnel.h"
 #include "parallel/parallel.h"
@@ -110,48 +111,6 @@ static void basis(double th, int k, double phi[5])
     phi[4] = sin(k * th);
 }
 
-/* x = A^-1 b for a symmetric positive 5 x 5 A (Gaussian elimination with
- * partial pivoting); 0 if A is singular to round-off. */
-static int solve5(const double *A, const double *b, double x[5])
-{
-    double m[5][6];
-    double scale = 0.0;
-    for (int r = 0; r < 5; r++) {
-        for (int c = 0; c < 5; c++)
-            m[r][c] = A[5 * r + c];
-        m[r][5] = b[r];
-        scale = fmax(scale, fabs(A[5 * r + r]));
-    }
-    if (!(scale > 0))
-        return 0;
-    for (int c = 0; c < 5; c++) {
-        int piv = c;
-        for (int r = c + 1; r < 5; r++)
-            if (fabs(m[r][c]) > fabs(m[piv][c]))
-                piv = r;
-        if (fabs(m[piv][c]) < 1e-10 * scale)
-            return 0;
-        if (piv != c)
-            for (int q = 0; q < 6; q++) {
-                double t = m[c][q];
-                m[c][q] = m[piv][q];
-                m[piv][q] = t;
-            }
-        for (int r = c + 1; r < 5; r++) {
-            double f = m[r][c] / m[c][c];
-            for (int q = c; q < 6; q++)
-                m[r][q] -= f * m[c][q];
-        }
-    }
-    for (int r = 4; r >= 0; r--) {
-        double v = m[r][5];
-        for (int q = r + 1; q < 5; q++)
-            v -= m[r][q] * x[q];
-        x[r] = v / m[r][r];
-    }
-    return 1;
-}
-
 void eshelby_sample(eshelby *e, const char *who, const md *s, const stz_birth *born, int nborn, int n,
                     const double (*x)[3], const double (*w)[3], const double (*E)[6], const double *d2,
                     const int *valid)
@@ -247,7 +206,7 @@ void eshelby_sample(eshelby *e, const char *who, const md *s, const stz_birth *b
         double coef[3][5];
         int ok = 1;
         for (int k = 0; k < 3 && ok; k++)
-            ok = solve5(&hb[HS_A2 + 25 * (harmonic_k[k] / 2 - 1)], &hb[HS_Q + 5 * k], coef[k]);
+            ok = linsolve(5, &hb[HS_A2 + 25 * (harmonic_k[k] / 2 - 1)], &hb[HS_Q + 5 * k], coef[k]);
         if (!ok)
             continue;
         e->fitted++;

@@ -11,6 +11,7 @@
  * instead (error below 1e-15 there). ln cosh u = |u| + log1p(e^-2|u|) - ln 2
  * never overflows. */
 #include "analysis/profile_fit.h"
+#include "core/linsolve.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -122,42 +123,15 @@ static void normal_eqs(const pts *P, const double p[3], double A[3][3], double g
     }
 }
 
-/* Solve M x = b (n <= 3) by Gaussian elimination with partial pivoting.
+/* Solve M x = b (n <= 3; core/linsolve.h, any nonzero pivot accepted).
  * Returns -1 if M is singular. */
 static int solve(int n, double M[3][3], double b[3], double x[3])
 {
-    double a[3][4];
-    for (int r = 0; r < n; r++) {
+    double A[9];
+    for (int r = 0; r < n; r++)
         for (int c = 0; c < n; c++)
-            a[r][c] = M[r][c];
-        a[r][n] = b[r];
-    }
-    for (int c = 0; c < n; c++) {
-        int piv = c;
-        for (int r = c + 1; r < n; r++)
-            if (fabs(a[r][c]) > fabs(a[piv][c]))
-                piv = r;
-        if (!(fabs(a[piv][c]) > 0))
-            return -1;
-        if (piv != c)
-            for (int k = 0; k <= n; k++) {
-                double t = a[c][k];
-                a[c][k] = a[piv][k];
-                a[piv][k] = t;
-            }
-        for (int r = c + 1; r < n; r++) {
-            double f = a[r][c] / a[c][c];
-            for (int k = c; k <= n; k++)
-                a[r][k] -= f * a[c][k];
-        }
-    }
-    for (int r = n - 1; r >= 0; r--) {
-        double s = a[r][n];
-        for (int k = r + 1; k < n; k++)
-            s -= a[r][k] * x[k];
-        x[r] = s / a[r][r];
-    }
-    return 0;
+            A[n * r + c] = M[r][c];
+    return linsolve_tol(n, A, b, x, 0.0) ? 0 : -1;
 }
 
 /* Inverse of the symmetric positive definite n x n block of A (n = 2 or 3),

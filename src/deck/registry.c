@@ -79,7 +79,8 @@
     X(stress_strain, CMD_SETTING)                                            \
     X(voronoi, CMD_SETTING)                                                  \
     X(profile, CMD_SETTING)                                                  \
-    X(d2min, CMD_SETTING)
+    X(d2min, CMD_SETTING)                                                    \
+    X(dma, CMD_SETTING)
 
 #define DECLARE(name, kind) void cmd_##name(deck *dk);
 MGMD_COMMANDS(DECLARE)

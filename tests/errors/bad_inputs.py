@@ -239,6 +239,16 @@ CASES = [
     ("d2min: moved too far from the reference", HEAD + GOOD_POT + "d2min dm\ngroup one id 77\n"
      "displace_atoms one move 48.78 0 0 units box\nanalyze dm\n", {},  # four box lengths: unwrapped, it moved 48.78 A
      r"in\.deck:4: d2min dm: at step 0, 1 atom's reference neighbours \(within 5 A at step 0\) are more than 45 A away now"),
+    ("dma: no strain component", HEAD + GOOD_POT + "dma g period 5 ps file g\n", {},
+     r"in\.deck:4: dma: give the loaded strain component: 'strain xx\|yy\|zz\|xy\|xz\|yz'"),
+    ("dma: period in K", HEAD + GOOD_POT + "dma g strain xy period 5 K file g\n", {},
+     r"in\.deck:4: dma: period is a time, but 'K' is a unit of temperature"),
+    ("dma: period not whole steps", HEAD + GOOD_POT + "dma g strain xy period 0.1005 ps file g\n", {},
+     r"in\.deck:4: dma: the period \(0\.1005 ps = 100\.5 steps of 0\.001 ps\) must be a whole number of 1-step samples"),
+    ("dma: no file", HEAD + GOOD_POT + "dma g strain xy period 5 ps\n", {},
+     r"in\.deck:4: dma: give 'file PREFIX' \(the spectrum table PREFIX\.csv\)"),
+    ("dma: bad component", HEAD + GOOD_POT + "dma g strain xyz period 5 ps file g\n", {},
+     r"in\.deck:4: dma: strain component must be xx, yy, zz, xy, xz or yz, got 'xyz'"),
     ("d2min stz: connect beyond the cutoff", HEAD + GOOD_POT + "d2min dm cutoff 4 A stz above 1 connect 4.5 A\n", {},
      r"in\.deck:4: d2min: connect \(4\.5 A\) may not exceed the cutoff \(4 A\)"),
     ("d2min stz: top fraction as a percentage", HEAD + GOOD_POT + "d2min dm stz top 5\n", {},
