@@ -71,6 +71,8 @@ void dma_solve(const dma_sums *s, int k, int drift, dma_fit *f)
     f->mean_stress = cs[0];
     f->drift = drift ? cs[3] : 0.0;
     const int h = drift ? 4 : 3;
+    for (int q = 0; q < 4; q++)
+        f->hc[q] = cs[h + q];
     f->harmonics = f->stress_amp > 0 ? sqrt(cs[h] * cs[h] + cs[h + 1] * cs[h + 1] + cs[h + 2] * cs[h + 2] +
                                             cs[h + 3] * cs[h + 3]) / f->stress_amp
                                      : NAN;
@@ -104,12 +106,12 @@ void dma_analyze(const dma_sums *cycle, int n, int k, int drift, dma_result *r)
     for (int c = 0; c < n; c++)
         dma_sums_add(&all, &cycle[c]);
     dma_solve(&all, k, drift, &r->all);
-    r->storage_se = r->loss_se = r->tan_se = r->delta_se = NAN;
+    r->storage_se = r->loss_se = r->tan_se = r->delta_se = r->harmonics_se = NAN;
     r->t95 = dma_t975(n - 1);
     r->settled = -1;
     if (n < 2)
         return;
-    double *v = malloc((size_t)4 * n * sizeof *v);
+    double *v = malloc((size_t)8 * n * sizeof *v);
     int m = 0;
     for (int c = 0; c < n; c++) {
         dma_fit f;
@@ -120,6 +122,8 @@ void dma_analyze(const dma_sums *cycle, int n, int k, int drift, dma_result *r)
         v[n + m] = f.loss;
         v[2 * n + m] = f.tan_delta;
         v[3 * n + m] = f.delta;
+        for (int q = 0; q < 4; q++)
+            v[(4 + q) * n + m] = f.hc[q];
         m++;
     }
     if (m >= 2) {
@@ -129,6 +133,13 @@ void dma_analyze(const dma_sums *cycle, int n, int k, int drift, dma_result *r)
             mean_sd(&v[q * n], m, &mean, &sd);
             *se[q] = sd / sqrt((double)m);
         }
+        double h2 = 0.0;
+        for (int q = 0; q < 4; q++) {
+            mean_sd(&v[(4 + q) * n], m, &mean, &sd);
+            h2 += sd * sd / m;
+        }
+        if (r->all.stress_amp > 0)
+            r->harmonics_se = sqrt(h2) / r->all.stress_amp;
         r->t95 = dma_t975(m - 1);
     }
     /* Settling: the first cycle against the rest. If it belongs with them,

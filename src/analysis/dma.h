@@ -19,7 +19,9 @@
  * of the cycle-by-cycle fits, each cycle a block (SE = s/sqrt(n), n - 1 in
  * s), and the 95 % interval is t(0.975, n - 1) SE. The second and third
  * harmonics are fitted, not assumed away: their amplitude relative to the
- * fundamental's is the nonlinearity. Settling: the first measured cycle
+ * fundamental's is the nonlinearity; noise alone gives it a floor (the
+ * harmonics' own standard errors), so a nonlinearity is one well above
+ * that floor. Settling: the first measured cycle
  * against the others, in M' and in M'': if it belongs with them, its
  * distance from their mean over s sqrt(1 + 1/(m - 1)) (s their standard
  * deviation, m the cycles) is Student-t with m - 2 degrees of freedom;
@@ -57,6 +59,7 @@ typedef struct dma_fit {
     double mean_stress;      /* the constant term (GPa)                  */
     double drift;            /* GPa/ps (0 without the drift column)      */
     double harmonics;        /* |2nd, 3rd| / |fundamental| of the stress  */
+    double hc[4];            /* the stress's sin 2wt, cos 2wt, sin 3wt, cos 3wt */
 } dma_fit;
 
 void dma_solve(const dma_sums *s, int k, int drift, dma_fit *f);
@@ -67,6 +70,10 @@ typedef struct dma_result {
     int cycles;
     double storage_se, loss_se, tan_se, delta_se; /* NaN for one cycle   */
     double t95;              /* Student t(0.975, cycles - 1)             */
+    double harmonics_se;     /* the harmonic ratio's noise floor: the
+                              * standard errors of the four harmonic
+                              * coefficients from the cycles, in quadrature,
+                              * over the stress amplitude; NaN for one cycle */
     int settled;             /* 1 settled, 0 not, -1 too few cycles      */
 } dma_result;
 

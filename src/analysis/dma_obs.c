@@ -3,6 +3,8 @@
  *   dma NAME strain xx|yy|zz|xy|xz|yz period T file PREFIX [stress COMP]
  *            [settle S] [cycles N] [every K] [drift yes|no] [fft M]
  *            [nonlinear F] [signal yes|no]
+ *   dma NAME period T        the period of the stages to come (a sweep)
+ *   dma NAME pause|resume    stages to come are not measured / are again
  *
  * Measures the complex modulus of a sinusoidal loading that the deck
  * applies (a `deform` driven by a `schedule ... sine` of period T, under a
@@ -63,6 +65,7 @@ typedef struct dmaobs {
     double dt;                    /* ps, the stage's time step                   */
     ss_reference ref;
     int active;                   /* a stage has begun and not been analysed     */
+    int paused;                   /* `dma NAME pause`: stages are not measured   */
     dma_sums *cyc;                /* cycles                                      */
     double *fe, *fsig, *fcount;   /* cycles * fftm box-car sums and counts       */
     double tsum, tcount;          /* temperature                                 */
@@ -100,6 +103,10 @@ static void begin(dmaobs *p, md *s)
 static void dma_stage_begin(observer *ob, md *s)
 {
     dmaobs *p = ob->data;
+    if (p->paused) {
+        p->active = 0;
+        return;
+    }
     if (fabs(p->period / s->dt - llround(p->period / s->dt)) > 1e-6 * (p->period / s->dt) ||
         llround(p->period / s->dt) % p->every != 0)
         mg_fail_all("%s: dma %s: the period %g ps is not a whole number of %d-step samples of %g ps", p->where,
@@ -194,7 +201,7 @@ static void dma_stage_end(observer *ob, md *s)
         tb_printf(&t, ",%s,%d", ss_is_shear(p->comp) ? "shear" : "tension", n);
         const double vals[] = {r.all.strain_amp, r.all.stress_amp, r.all.delta, r.delta_se,
                                r.all.storage, r.storage_se, r.all.loss, r.loss_se, r.all.tan_delta, r.tan_se,
-                               r.t95, sfft, lfft, r.all.harmonics, r.all.mean_stress, r.all.drift};
+                               r.t95, sfft, lfft, r.all.harmonics, r.harmonics_se, r.all.mean_stress, r.all.drift};
         for (size_t q = 0; q < sizeof vals / sizeof vals[0]; q++)
             put(&t, r.all.ok || q < 2 ? vals[q] : NAN);
         tb_printf(&t, ",%d\n", r.settled);
@@ -213,9 +220,12 @@ static void dma_stage_end(observer *ob, md *s)
             printf("dma %s: WARNING: %d of %d measured cycles ran (the stage was %lld steps; %d + %d cycles of %lld "
                    "steps need %lld)\n", ob->name, n, p->cycles, (long long)(s->step - p->step0), p->settle,
                    p->cycles, (long long)p->nper, (long long)(p->settle + p->cycles) * p->nper);
-        if (r.all.harmonics > p->nonlinear)
+        /* Noise alone gives the harmonics a floor: a nonlinearity stands
+         * above both the set fraction and three times that floor. */
+        if (r.all.harmonics > p->nonlinear && !(r.all.harmonics <= 3.0 * r.harmonics_se))
             printf("dma %s: WARNING: not a linear response: the 2nd and 3rd harmonics are %.3g of the fundamental "
-                   "(above %g): take a smaller amplitude\n", ob->name, r.all.harmonics, p->nonlinear);
+                   "(above %g and 3 times their noise floor %.2g): take a smaller amplitude\n", ob->name,
+                   r.all.harmonics, p->nonlinear, r.harmonics_se);
         if (r.settled == 0)
             printf("dma %s: WARNING: not settled: the first measured cycle's moduli differ from the others' by more "
                    "than 3 standard deviations; settle longer (settle S)\n", ob->name);
@@ -228,17 +238,17 @@ static void dma_stage_end(observer *ob, md *s)
 
 /* ---- checkpoint ------------------------------------------------------------------ */
 
-enum { ST_TAB, ST_SIG, ST_STAGE, ST_STEP0, ST_NPER, ST_ACTIVE, ST_DONE, ST_CYCLES, ST_FFTM, ST_K, ST_COUNT };
+enum { ST_TAB, ST_SIG, ST_STAGE, ST_STEP0, ST_NPER, ST_ACTIVE, ST_DONE, ST_CYCLES, ST_FFTM, ST_K, ST_PAUSED, ST_COUNT };
 
 static void dma_save(observer *ob, struct ckpt_state *c)
 {
     dmaobs *p = ob->data;
     int64_t st[ST_COUNT] = {text_position(p->f), text_position(p->fs), p->stage, p->step0, p->nper, p->active,
-                            p->done, p->cycles, p->fftm, basis_k(p)};
+                            p->done, p->cycles, p->fftm, basis_k(p), p->paused};
     ckpt_put_i64(c, "state", st, ST_COUNT);
-    double ref[9] = {p->ref.len[0], p->ref.len[1], p->ref.len[2], p->ref.tilt[0], p->ref.tilt[1], p->ref.tilt[2],
-                     p->dt, p->tsum, p->tcount};
-    ckpt_put_doubles(c, "reference", ref, 9);
+    double ref[10] = {p->ref.len[0], p->ref.len[1], p->ref.len[2], p->ref.tilt[0], p->ref.tilt[1], p->ref.tilt[2],
+                      p->dt, p->tsum, p->tcount, p->period};
+    ckpt_put_doubles(c, "reference", ref, 10);
     ckpt_put_doubles(c, "sums", (const double *)p->cyc, (size_t)p->cycles * sizeof *p->cyc / sizeof(double));
     const size_t nb = (size_t)p->cycles * p->fftm;
     ckpt_put_doubles(c, "fft_strain", p->fe, nb);
@@ -251,8 +261,8 @@ static void dma_restore(observer *ob, struct ckpt_state *c)
 {
     dmaobs *p = ob->data;
     int64_t st[ST_COUNT];
-    double ref[9];
-    if (ckpt_get_i64(c, "state", st, ST_COUNT) != 0 || ckpt_get_doubles(c, "reference", ref, 9) != 0)
+    double ref[10];
+    if (ckpt_get_i64(c, "state", st, ST_COUNT) != 0 || ckpt_get_doubles(c, "reference", ref, 10) != 0)
         mg_fail_all("restart: the checkpoint has no state for dma observer %s", ob->name);
     if (st[ST_CYCLES] != p->cycles || st[ST_FFTM] != p->fftm || st[ST_K] != basis_k(p))
         mg_fail_all("restart: dma %s: the deck measures %d cycles (fft %d, drift %s), the checkpoint %lld (fft %lld, "
@@ -272,6 +282,7 @@ static void dma_restore(observer *ob, struct ckpt_state *c)
     p->step0 = st[ST_STEP0];
     p->nper = st[ST_NPER];
     p->active = (int)st[ST_ACTIVE];
+    p->paused = (int)st[ST_PAUSED];
     p->done = st[ST_DONE];
     for (int d = 0; d < 3; d++) {
         p->ref.len[d] = ref[d];
@@ -280,6 +291,7 @@ static void dma_restore(observer *ob, struct ckpt_state *c)
     p->dt = ref[6];
     p->tsum = ref[7];
     p->tcount = ref[8];
+    p->period = ref[9];
     char owner[128];
     snprintf(owner, sizeof owner, "dma %s", ob->name);
     FILE *f[2] = {p->f, p->fs};
@@ -328,15 +340,59 @@ static const observer_ops dma_ops = {
 static const char *table_header =
     "stage,step,temp[K],period[ps],frequency[1/ps],mode,cycles,strain_amplitude[1],stress_amplitude[GPa],"
     "delta[rad],delta_se[rad],storage[GPa],storage_se[GPa],loss[GPa],loss_se[GPa],tan_delta[1],tan_delta_se[1],"
-    "t95,storage_fft[GPa],loss_fft[GPa],harmonics[1],mean_stress[GPa],drift[GPa/ps],settled\n";
+    "t95,storage_fft[GPa],loss_fft[GPa],harmonics[1],harmonics_se[1],mean_stress[GPa],drift[GPa/ps],settled\n";
+
+/* Whether period T (ps) is a whole number of K-step samples, at least M of
+ * them, at time step dt. */
+static int period_fits(double period, double dt, int every, int fftm)
+{
+    const double steps = period / dt;
+    return fabs(steps - llround(steps)) <= 1e-6 * steps && llround(steps) % every == 0 &&
+           llround(steps) / every >= fftm && llround(steps) >= 2 * fftm;
+}
+
+/* `dma NAME period T`: the period of the stages to come. */
+static void period_cmd(deck *dk, observer *ob, int i)
+{
+    if (ob->ops != &dma_ops)
+        deck_fail(dk, "dma: observer '%s' is a %s observer, not a dma one", ob->name, ob->ops->kind);
+    dmaobs *p = ob->data;
+    double period = deck_quantity(dk, &i, Q_TIME, "period", "period");
+    deck_done(dk, i);
+    if (!(period > 0) || period > 1e7)
+        deck_fail(dk, "dma: the period must be above 0 and at most 1e7 ps, got %g", period);
+    if (!period_fits(period, dk->s->dt, p->every, p->fftm))
+        deck_fail(dk, "dma: the period (%g ps = %.6g steps of %g ps) must be a whole number of %d-step samples, at "
+                      "least %d of them (fft %d)", period, period / dk->s->dt, dk->s->dt, p->every, p->fftm, p->fftm);
+    p->period = period;
+    if (par_rank() == 0 && !dk->replaying) {
+        printf("dma %s: period %g ps (%lld steps) from the next stage on\n", ob->name, period,
+               (long long)llround(period / dk->s->dt));
+        fflush(stdout);
+    }
+}
 
 void cmd_dma(deck *dk)
 {
     int i = 1;
     const char *name = deck_word(dk, &i, "observer name");
     deck_need_system(dk);
-    if (outputs_find_observer(dk->out, name))
-        deck_fail(dk, "dma: an observer named '%s' exists already (unobserve it first)", name);
+    observer *old = outputs_find_observer(dk->out, name);
+    if (old && i < dk->nargs && !strcmp(dk->args[i], "period")) {
+        period_cmd(dk, old, i + 1);
+        return;
+    }
+    if (old && i < dk->nargs && (!strcmp(dk->args[i], "pause") || !strcmp(dk->args[i], "resume"))) {
+        if (old->ops != &dma_ops)
+            deck_fail(dk, "dma: observer '%s' is a %s observer, not a dma one", name, old->ops->kind);
+        const int pause = !strcmp(dk->args[i], "pause");
+        deck_done(dk, i + 1);
+        ((dmaobs *)old->data)->paused = pause;
+        return;
+    }
+    if (old)
+        deck_fail(dk, "dma: an observer named '%s' exists already (unobserve it first; 'dma %s period T' changes "
+                      "its period)", name, name);
     dmaobs q = {.comp = -1, .scomp = -1, .settle = 1, .cycles = 5, .every = 1, .fftm = 64, .nonlinear = 0.1};
     deck_location(dk, q.where, sizeof q.where);
     char prefix[1000] = "";
@@ -388,8 +444,7 @@ void cmd_dma(deck *dk)
         q.scomp = q.comp;
     md *s = dk->s;
     const double steps = q.period / s->dt;
-    if (fabs(steps - llround(steps)) > 1e-6 * steps || llround(steps) < 2 * q.fftm ||
-        llround(steps) % q.every != 0 || (llround(steps) / q.every) < q.fftm)
+    if (!period_fits(q.period, s->dt, q.every, q.fftm))
         deck_fail(dk, "dma: the period (%g ps = %.6g steps of %g ps) must be a whole number of %d-step samples, "
                       "at least %d of them (fft %d)", q.period, steps, s->dt, q.every, q.fftm, q.fftm);
     observer *ob = observer_new(name, &dma_ops, q.every, 1);

@@ -12,7 +12,8 @@
  *    within 3 sigma, 3.1 %) — errors neither under- nor overstated; and the
  *    mean SE matches the trials' own scatter within 15 %; the settling test
  *    calls a steady signal unsettled in at most 4 of the 200 (its false
- *    alarms: 0.1 % per modulus).
+ *    alarms: 0.1 % per modulus), and noise alone rises above three times
+ *    the harmonics' noise floor in at most 2.
  * 3. A purely elastic response with noise: delta consistent with zero
  *    within its 95 % interval in >= 91 % of 200 trials, and tan delta's
  *    mean over trials within 3 standard errors of zero.
@@ -98,8 +99,9 @@ static void exact_tests(void)
                fabs(r.all.harmonics - hr) < 1e-10 && fabs(r.all.strain_amp - EPS_A) < 1e-14,
            "exact signal: M' %.12g (want %.12g), M'' %.12g (want %.12g), delta %.12g, mean %.12g, harmonics %.10g "
            "(want %.10g)", r.all.storage, sp, r.all.loss, lo, r.all.delta, r.all.mean_stress, r.all.harmonics, hr);
-    report(fabs(r.storage_se) < 1e-9 && fabs(r.loss_se) < 1e-9 && r.settled == 1,
-           "exact signal: cycle-to-cycle errors vanish (%.1e, %.1e GPa), settled", r.storage_se, r.loss_se);
+    report(fabs(r.storage_se) < 1e-9 && fabs(r.loss_se) < 1e-9 && r.settled == 1 && r.harmonics_se < 1e-9,
+           "exact signal: cycle-to-cycle errors vanish (%.1e, %.1e GPa), harmonics' noise floor %.1e, settled",
+           r.storage_se, r.loss_se, r.harmonics_se);
     double s2, l2;
     int ok = dma_fft(fe, fs, MF, NC, &s2, &l2);
     report(ok && fabs(s2 - sp) < 1e-10 * sp && fabs(l2 - lo) < 1e-10 * sp,
@@ -141,7 +143,7 @@ static void coverage(const char *label, double modulus, double delta, unsigned s
 {
     enum { NC = 6, M = 100, TRIALS = 200 };
     dma_sums cyc[NC];
-    int in_s = 0, in_l = 0, in_d = 0, unsettled = 0;
+    int in_s = 0, in_l = 0, in_d = 0, unsettled = 0, nonlinear = 0;
     double sum_se[2] = {0, 0}, est[2][TRIALS], tan_sum = 0, tan2 = 0;
     const double sp = modulus * cos(delta), lo = modulus * sin(delta);
     for (int tr = 0; tr < TRIALS; tr++) {
@@ -153,6 +155,7 @@ static void coverage(const char *label, double modulus, double delta, unsigned s
         in_l += fabs(r.all.loss - lo) <= r.t95 * r.loss_se;
         in_d += fabs(r.all.delta - delta) <= r.t95 * r.delta_se;
         unsettled += r.settled == 0;
+        nonlinear += r.all.harmonics > 3.0 * r.harmonics_se;
         sum_se[0] += r.storage_se / TRIALS;
         sum_se[1] += r.loss_se / TRIALS;
         est[0][tr] = r.all.storage;
@@ -173,6 +176,8 @@ static void coverage(const char *label, double modulus, double delta, unsigned s
     report(fs >= 0.91 && fs <= 0.99 && fl >= 0.91 && fl <= 0.99 && fd >= 0.91 && fd <= 0.99,
            "%s: the 95 %% intervals hold the true M', M'', delta in %.1f, %.1f, %.1f %% of %d trials (91-99)", label,
            100 * fs, 100 * fl, 100 * fd, TRIALS);
+    report(nonlinear <= 2, "%s: noise alone above 3 times the harmonics' noise floor in %d of %d trials (<= 2)",
+           label, nonlinear, TRIALS);
     report(unsettled <= 4, "%s: a steady signal called not settled in %d of %d trials (<= 4; 0.2 %% expected)", label,
            unsettled, TRIALS);
     report(fabs(sum_se[0] / sd[0] - 1) < 0.15 && fabs(sum_se[1] / sd[1] - 1) < 0.15,
