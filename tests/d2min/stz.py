@@ -146,6 +146,10 @@ def planted(wd):
           f"events: {n} event(s), each seen in 3 samples, ended (written) at the sample after the reset")
     tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "plot-stz")
     p = subprocess.run([sys.executable, tool, os.path.join(d, "dm")], capture_output=True, text=True)
+    hist = read_csv(os.path.join(d, "dm_stz_sizes.csv")) if os.path.exists(os.path.join(d, "dm_stz_sizes.csv")) else {}
+    check(hist and int(hist["clusters"].sum()) == len(cl["size"]) and int(hist["events"].sum()) == len(ev["event"]) and
+          all(int(np.sum(cl["size"] == k)) == int(c) for k, c in zip(hist["size"], hist["clusters"])),
+          "tools/plot-stz's size distribution (dm_stz_sizes.csv) counts every cluster row and ended event by size")
     check(p.returncode == 0 and mt.is_png(os.path.join(d, "dm_stz.png")) and f"{len(xb)}.0" in p.stdout,
           f"tools/plot-stz draws the catalogue (exit {p.returncode}): {p.stdout.strip().splitlines()[1:2]}")
 
