@@ -142,7 +142,8 @@ static void dma_sample(observer *ob, md *s)
     p->fe[b] += v[0];
     p->fsig[b] += v[1];
     p->fcount[b] += 1.0;
-    if (in % (p->nper / TEMP_PER_CYCLE > 0 ? p->nper / TEMP_PER_CYCLE : 1) == 0) {
+    const int64_t per_temp = p->nper / p->every / TEMP_PER_CYCLE > 0 ? p->nper / p->every / TEMP_PER_CYCLE : 1;
+    if ((in / p->every) % per_temp == 0) {
         double temp = md_peculiar_temperature(s);
         par_bcast_doubles(&temp, 1, 0);
         p->tsum += temp;
