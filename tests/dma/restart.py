@@ -38,6 +38,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import mgmdtest as mt  # noqa: E402
 
 C = mt.Checks()
+# Under the sanitizers (MGMD_LIGHT=1, tests/dma/CMakeLists.txt): the lists
+# are not rebuilt every step, one restart (in the second pass) and no
+# SIGTERM run: the same code paths at a fifth of the cost.
+LIGHT = os.environ.get("MGMD_LIGHT") == "1"
 TOOL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "dma-fit")
 DECK = """restart ck/run optional
 units metal
@@ -79,9 +83,13 @@ def read_table(path):
 
 
 def main():
+    deck = DECK.replace("neighbor skin 1.0 A every 1 delay 0 check no\n", "") if LIGHT else DECK
     with tempfile.TemporaryDirectory() as wd:
         A = os.path.join(wd, "A")
-        mt.run_mgmd(DECK, A)
+        straight = mt.run_mgmd(deck, A).stdout
+        # The step of each checkpoint, as the straight run wrote them.
+        step_of = {m.group(1): int(m.group(2)) for m in re.finditer(r"checkpoint: ck/(run\.\d+\.h5) \(step (\d+)",
+                                                                    straight)}
         rows = read_table(os.path.join(A, "g.csv"))
         temps = [float(r["temp"]) for r in rows]
         C.check(len(rows) == 3 and abs(temps[0] - 80) < 15 and abs(temps[1] - 120) < 20 and
@@ -115,23 +123,27 @@ def main():
 
         cks = sorted(n for n in os.listdir(os.path.join(A, "ck")) if n.endswith(".h5"))
         tried = {}
+        wanted = (1,) if LIGHT else tuple(range(len(PASSES)))
         for n in cks:
+            step = step_of.get(n, -1)
+            k = [q for q, (lo, hi) in enumerate(PASSES) if lo < step < hi and (step - lo) % (1000 * (q // 2 + 1))]
+            if not k or k[0] in tried or k[0] not in wanted:
+                continue  # not inside a measured cycle, or that pass has its restart
             sub = os.path.join(wd, "R" + n)
             shutil.copytree(A, sub)
-            p = mt.run_mgmd(DECK, sub, args=("-restart", "ck/" + n), check=False)
+            p = mt.run_mgmd(deck, sub, args=("-restart", "ck/" + n), check=False)
             m = re.search(r"state of step (\d+)", p.stdout)
-            step = int(m.group(1)) if m else -1
-            k = [q for q, (lo, hi) in enumerate(PASSES) if lo < step < hi and (step - lo) % (1000 * (q // 2 + 1))]
-            if not k or k[0] in tried:
-                shutil.rmtree(sub)
-                continue  # not inside a measured cycle, or that pass has its restart
+            C.check(m and int(m.group(1)) == step, f"{n}: the restart resumes at step {step}")
             tried[k[0]] = step
             bad = same(A, sub)
             C.check(p.returncode == 0 and not bad, f"restart from step {step} (mid-cycle, pass {k[0] + 1}): the "
                     f"table and the signal byte-identical{' (differ: ' + ', '.join(bad) + ')' if bad else ''}")
-            if len(tried) == len(PASSES):
+            if len(tried) == len(wanted):
                 break
-        C.check(len(tried) == len(PASSES), f"restarts mid-cycle in every pass: steps {sorted(tried.values())}")
+        C.check(len(tried) == len(wanted), f"restarts mid-cycle in every pass asked: steps {sorted(tried.values())}")
+        if LIGHT:
+            C.finish()
+            return
 
         D = os.path.join(wd, "D")
         os.makedirs(D)
