@@ -322,7 +322,7 @@ static void reference_from_file(observer *ob, d2m *p, md *s)
         box_unwrap(&t.box, t.atoms.x[k], t.atoms.image[k], &blk[5 * (size_t)k + 2]);
     }
     nbytes = (size_t)nt * 5 * sizeof(double);
-    const int np = par_size(), me = par_rank();
+    const int np = par_size();
     void *in = NULL;
     size_t cap_in = 0, cap_blk = (size_t)(nt ? nt : 1) * 5 * sizeof(double);
     int64_t wrong_type = 0, first_wrong = -1;
@@ -343,13 +343,9 @@ static void reference_from_file(observer *ob, d2m *p, md *s)
             ref[REF_W * (size_t)i + 3] = 1.0;
         }
         if (step + 1 < np) {
-            nbytes = par_sendrecv(blk, nbytes, (me + 1) % np, &in, &cap_in, (me - 1 + np) % np);
-            void *swap = blk;
-            blk = in;
-            in = swap;
-            size_t c2 = cap_blk;
-            cap_blk = cap_in;
-            cap_in = c2;
+            void *b = blk;
+            nbytes = par_ring_shift(&b, &cap_blk, nbytes, &in, &cap_in);
+            blk = b;
         }
     }
     free(blk);

@@ -109,14 +109,7 @@ void cmd_replicate(deck *dk)
                     }
         if (hop + 1 == P)
             break;
-        size_t got = par_sendrecv(cur, nbytes, (r + 1) % P, &next, &rcap, (r - 1 + P) % P);
-        void *t = cur;
-        cur = next;
-        next = t;
-        size_t tc = cap;
-        cap = rcap;
-        rcap = tc;
-        nbytes = got;
+        nbytes = par_ring_shift(&cur, &cap, nbytes, &next, &rcap);
     }
     free(cur);
     free(next);

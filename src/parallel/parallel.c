@@ -142,6 +142,19 @@ size_t par_sendrecv(const void *send, size_t nsend, int dest,
     return (size_t)nr;
 }
 
+size_t par_ring_shift(void **blk, size_t *cap_blk, size_t nbytes, void **spare, size_t *cap_spare)
+{
+    const int np = par_size(), me = par_rank();
+    size_t got = par_sendrecv(*blk, nbytes, (me + 1) % np, spare, cap_spare, (me - 1 + np) % np);
+    void *t = *blk;
+    *blk = *spare;
+    *spare = t;
+    size_t c = *cap_blk;
+    *cap_blk = *cap_spare;
+    *cap_spare = c;
+    return got;
+}
+
 void par_send(const void *buf, size_t n, int dest)
 {
     MPI_Send(buf, (int)n, MPI_BYTE, dest, 21, MPI_COMM_WORLD);

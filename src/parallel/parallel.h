@@ -44,6 +44,12 @@ void par_bcast_ints(int *buf, size_t n, int root);
 size_t par_sendrecv(const void *send, size_t nsend, int dest,
                     void **recv, size_t *cap, int src);
 
+/* One step of a ring pass: send the nbytes in *blk to the next rank while
+ * receiving the previous rank's block into *spare (grown as needed), then
+ * swap the two buffers and their capacities; returns the bytes now in
+ * *blk. P - 1 steps show every rank every block. */
+size_t par_ring_shift(void **blk, size_t *cap_blk, size_t nbytes, void **spare, size_t *cap_spare);
+
 /* Point-to-point for output funnels: rank r sends its block to root, root
  * receives it (size discovered by probing). */
 void par_send(const void *buf, size_t n, int dest);
