@@ -287,7 +287,8 @@ void cmd_sort(deck *dk)
 
 static int thermo_option(const char *w)
 {
-    return !strcmp(w, "every") || !strcmp(w, "file") || !strcmp(w, "groups") || !strcmp(w, "columns");
+    return !strcmp(w, "every") || !strcmp(w, "file") || !strcmp(w, "groups") || !strcmp(w, "columns") ||
+           !strcmp(w, "screen");
 }
 
 void cmd_thermo(deck *dk)
@@ -301,6 +302,8 @@ void cmd_thermo(deck *dk)
         const char *k = deck_word(dk, &i, "keyword");
         if (!strcmp(k, "every")) {
             t->every = (int)deck_int(dk, &i, "thermo interval (steps)", 0, 1000000000);
+        } else if (!strcmp(k, "screen")) {
+            t->screen = (int)deck_int(dk, &i, "steps between screen lines", 0, 1000000000);
         } else if (!strcmp(k, "file")) {
             path = deck_word(dk, &i, "CSV file name");
         } else if (!strcmp(k, "groups")) {
@@ -333,7 +336,7 @@ void cmd_thermo(deck *dk)
             if (!ncolumns)
                 deck_fail(dk, "thermo: 'columns' needs at least one column (such as step temp pe pxy)");
         } else {
-            deck_fail(dk, "thermo: unknown keyword '%s' (expected every, file, groups, columns)", k);
+            deck_fail(dk, "thermo: unknown keyword '%s' (expected every, screen, file, groups, columns)", k);
         }
     }
     if (ncolumns >= 0) {

@@ -65,7 +65,7 @@ void outputs_write(outputs *o, md *s, int64_t start, int64_t end)
         if (observer_due(o->obs[k], s->step, start, end))
             observer_sample(o->obs[k], s);
     if (thermo_due(&o->thermo, s->step, start, end))
-        thermo_output(&o->thermo, s);
+        thermo_output(&o->thermo, s, s->step == start || s->step == end);
     for (int k = 0; k < o->ndump; k++)
         if (dump_due(&o->dumps[k], s->step))
             dump_write(&o->dumps[k], s);

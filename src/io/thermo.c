@@ -241,6 +241,7 @@ void thermo_init(thermo *t)
 {
     memset(t, 0, sizeof *t);
     t->every = 0;
+    t->screen = 1;
 }
 
 void thermo_close(thermo *t)
@@ -404,8 +405,11 @@ static void csv_row_end(thermo *t, int64_t step, const double *gv)
     t->csv_last = step;
 }
 
-void thermo_output(thermo *t, md *s)
+void thermo_output(thermo *t, md *s, int edge)
 {
+    /* `thermo every 1 file F screen 1000`: a CSV at every step (a stress
+     * autocorrelation) without a screen line per step. */
+    const int screen = edge || (t->screen > 0 && s->step % t->screen == 0);
     double v[THERMO_NCOL], gv[THERMO_MAX_GROUPS * THERMO_GROUP_NCOL], cv[THERMO_MAX_COLUMNS];
     thermo_compute(s, v);
     if (t->ngroups)
@@ -415,20 +419,22 @@ void thermo_output(thermo *t, md *s)
     if (par_rank() != 0)
         return;
     if (t->ncolumns) {
-        if (!t->header_printed) {
+        if (screen && !t->header_printed) {
             for (int k = 0; k < t->ncolumns; k++)
                 printf("%*s", column_width(&t->columns[k]), t->columns[k].header);
             printf("\n");
             t->header_printed = 1;
         }
-        for (int k = 0; k < t->ncolumns; k++) {
+        for (int k = 0; k < t->ncolumns && screen; k++) {
             if (t->columns[k].integer)
                 printf("%*lld", column_width(&t->columns[k]), (long long)cv[k]);
             else
                 printf("%*.8g", column_width(&t->columns[k]), cv[k]);
         }
-        printf("\n");
-        fflush(stdout);
+        if (screen) {
+            printf("\n");
+            fflush(stdout);
+        }
         if (t->csv && s->step != t->csv_last) {
             for (int k = 0; k < t->ncolumns; k++) {
                 if (t->columns[k].integer)
@@ -440,15 +446,17 @@ void thermo_output(thermo *t, md *s)
         }
         return;
     }
-    if (!t->header_printed) {
+    if (screen && !t->header_printed) {
         printf("%10s %12s %10s %16s %14s %16s %16s %12s %12s %10s\n", "Step", "Time[ps]", "Temp[K]",
                "PotEng[eV]", "KinEng[eV]", "TotEng[eV]", "Econserve[eV]", "Press[bar]", "Volume[A^3]",
                "Dens[g/cm3]");
         t->header_printed = 1;
     }
-    printf("%10lld %12.6g %10.4f %16.8f %14.8f %16.8f %16.8f %12.4f %12.6g %10.6f\n", (long long)s->step,
-           v[1], v[2], v[3], v[4], v[5], v[15], v[6], v[13], v[14]);
-    fflush(stdout);
+    if (screen) {
+        printf("%10lld %12.6g %10.4f %16.8f %14.8f %16.8f %16.8f %12.4f %12.6g %10.6f\n", (long long)s->step,
+               v[1], v[2], v[3], v[4], v[5], v[15], v[6], v[13], v[14]);
+        fflush(stdout);
+    }
     if (t->csv && s->step != t->csv_last) {
         fprintf(t->csv, "%lld", (long long)s->step);
         for (int k = 1; k < THERMO_NCOL; k++)

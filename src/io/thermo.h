@@ -49,6 +49,8 @@ typedef struct thermo_column {
 
 typedef struct thermo {
     int every;              /* steps between lines; 0 = first and last only */
+    int screen;             /* steps between screen lines (of those due);  */
+                            /* 1 = every line, 0 = a run's first and last  */
     char path[1024];        /* CSV file, "" for none                        */
     FILE *csv;              /* open on rank 0                               */
     int header_printed;     /* screen header for the current run            */
@@ -79,8 +81,9 @@ void thermo_compute(md *s, double v[THERMO_NCOL]);
 /* The group columns, THERMO_GROUP_NCOL per group (collective; per-atom
  * energies must be current). */
 void thermo_compute_groups(const thermo *t, md *s, double *v);
-/* Print one line to screen and CSV (collective). */
-void thermo_output(thermo *t, md *s);
+/* Write one line to the CSV and, when `edge` (a run's first or last step)
+ * or the step is a multiple of `screen`, to the screen (collective). */
+void thermo_output(thermo *t, md *s, int edge);
 const char *thermo_column_name(int k);
 /* The thermo keywords of formulas: the default set without units (step ..
  * enthalpy), the box (lx .. yz) and natoms (or atoms). thermo_keyword

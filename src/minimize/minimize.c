@@ -297,7 +297,7 @@ static void final_output(min_state *m)
     if (peratom)
         refresh_peratom(s);
     if (m->thermo_last != s->step) {
-        thermo_output(&o->thermo, s);
+        thermo_output(&o->thermo, s, 1);
         m->thermo_last = s->step;
     }
     for (int k = 0; k < o->ndump; k++)

@@ -12,7 +12,9 @@ ps, G0 = 20 GPa, written in bar as thermo writes pressures. Checks:
   of G0 (the tool is precise enough to be a cross-check);
 - C(0) V/kT = G0 within 3.5 standard errors;
 - --geq adds the static modulus to G';
-- a series with uneven time steps is refused (exit 2).
+- a series with uneven time steps is refused (exit 2);
+- stationarity: no warning for these series; a component relaxing a
+  frozen-in stress (-0.3 GPa decaying over a fifth of the run) is named.
 """
 import math
 import os
@@ -77,6 +79,23 @@ def main():
         p3 = subprocess.run(["/usr/bin/python3", TOOL, bad, "--volume", "1", "--temp", "1"], capture_output=True,
                             text=True)
         C.check(p3.returncode == 2 and "not equally spaced" in p3.stderr, "uneven time steps refused (exit 2)")
+        # Stationarity: the stationary series draw no warning; pxz relaxing a
+        # frozen-in stress (-0.3 GPa decaying over a fifth of the run, as a
+        # glass below Tg does) is named.
+        C.check("WARNING" not in p.stderr, "the stationary Maxwell series: no drift warning")
+        drift = bar.copy()
+        tt = np.arange(N) * DT
+        drift[:, 1] += -3000.0 * np.exp(-tt / (0.2 * N * DT))  # bar: -0.3 GPa relaxing
+        path4 = os.path.join(wd, "drift.csv")
+        with open(path4, "w") as f:
+            f.write("step,time[ps],pxy[bar],pxz[bar],pyz[bar]\n")
+            for k in range(N):
+                f.write(f"{k},{k * DT:.10g},{drift[k, 0]:.10g},{drift[k, 1]:.10g},{drift[k, 2]:.10g}\n")
+        p4 = subprocess.run(["/usr/bin/python3", TOOL, path4, "--volume", str(V), "--temp", str(T), "--tmax", "6",
+                             "--periods", "2"], capture_output=True, text=True)
+        warned = [l for l in p4.stderr.splitlines() if "WARNING" in l]
+        C.check(p4.returncode == 0 and len(warned) == 1 and "pxz drifts" in warned[0],
+                f"a relaxing pxz is named as drifting, the others not: {warned}")
     C.finish()
 
 

@@ -239,6 +239,8 @@ CASES = [
     ("d2min: moved too far from the reference", HEAD + GOOD_POT + "d2min dm\ngroup one id 77\n"
      "displace_atoms one move 48.78 0 0 units box\nanalyze dm\n", {},  # four box lengths: unwrapped, it moved 48.78 A
      r"in\.deck:4: d2min dm: at step 0, 1 atom's reference neighbours \(within 5 A at step 0\) are more than 45 A away now"),
+    ("thermo: negative screen interval", HEAD + GOOD_POT + "thermo every 1 screen -5\n", {},
+     r"in\.deck:4: thermo: steps between screen lines must be between 0 and 1000000000, got -5"),
     ("dma: no strain component", HEAD + GOOD_POT + "dma g period 5 ps file g\n", {},
      r"in\.deck:4: dma: give the loaded strain component: 'strain xx\|yy\|zz\|xy\|xz\|yz'"),
     ("dma: period in K", HEAD + GOOD_POT + "dma g strain xy period 5 K file g\n", {},

@@ -15,6 +15,10 @@ and per-atom stresses. From the dump alone:
   temp_G over the group's 3 N_G - 3 degrees of freedom (LAMMPS' compute
   temp on a group), etc.
 
+`screen N` thins the screen lines only: a CSV at every step with screen
+lines every 10 steps (and at each run's first and last), with custom and
+default columns, and `screen 0` (first and last only).
+
 Tolerance 1e-12 relative; for the pressure components relative to the
 size of the pressure tensor (max |p_ab|), since a component near zero has
 no digits of its own. The CSV header names every column's unit."""
@@ -103,4 +107,22 @@ with tempfile.TemporaryDirectory() as wd:
     check(not bad and len(worst) == len(header) - 1,
           f"{len(worst)} columns equal NumPy on the dump to 1e-12 (largest: "
           f"{max(worst, key=worst.get)} {max(worst.values()):.2g})" + (f"; over: {bad}" if bad else ""))
+
+# screen N: the CSV keeps every line, the screen shows multiples of N and each run's edges.
+with tempfile.TemporaryDirectory() as wd:
+    p = mt.run_mgmd(f"""units metal
+read_data {mt.DATA}/cuzr-triclinic.data
+potential eam/fs CuZr_mm.eam.fs Cu Zr
+thermo every 1 file a.csv screen 10 columns step pe pxy
+run 25
+thermo every 1 file b.csv screen 0
+run 7
+""", wd)
+    screen = [int(line.split()[0]) for line in p.stdout.splitlines() if line.split() and line.split()[0].isdigit()
+              and len(line.split()) >= 3]
+    rows = [np.loadtxt(os.path.join(wd, f), delimiter=",", skiprows=1, ndmin=2)[:, 0].astype(int).tolist()
+            for f in ("a.csv", "b.csv")]
+    check(rows[0] == list(range(26)) and rows[1] == list(range(25, 33)) and screen == [0, 10, 20, 25, 25, 32],
+          f"screen 10 and screen 0: CSV steps 0..25 and 25..32 (every step), screen steps {screen} "
+          f"(0 10 20 25, then 25 32)")
 check.finish()
