@@ -33,6 +33,7 @@ import os
 import re
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -153,11 +154,16 @@ run 8000
                   r"in\.deck:6: deform: the tilt xy needs a triclinic box"),
                  ("shrink-wrapped axis", ortho.replace("read_data", "boundary p p s\nread_data") +
                   "deform a zz erate 1e10 1/s\n", r"in\.deck:7: deform: zz is shrink-wrapped")]
-    for n in (1, 3) if "errors" in PARTS else ():
-        for what, text, pattern in [(w, HEAD + t, p) for w, t, p in bad] + bad_ortho:
-            p = mt.run_mgmd(text, os.path.join(wd, "bad"), np_=n, check=False, timeout=120)
-            out = p.stdout + p.stderr
-            check(p.returncode != 0 and re.search(pattern, out) is not None,
-                  f"np{n} {what}: exit {p.returncode}, message /{pattern}/" +
-                  ("" if re.search(pattern, out) else f" (got: {out.strip().splitlines()[-1][:300]})"))
+    # Several cases at once (each in its own folder): their time is mostly
+    # MPI's start-up waiting.
+    cases = [(n, k, w, t, pat) for n in ((1, 3) if "errors" in PARTS else ())
+             for k, (w, t, pat) in enumerate([(w, HEAD + t, p) for w, t, p in bad] + bad_ortho)]
+    with ThreadPoolExecutor(4) as pool:
+        done = list(pool.map(lambda c: mt.run_mgmd(c[3], os.path.join(wd, f"bad{c[0]}_{c[1]}"), np_=c[0], check=False,
+                                                   timeout=120), cases))
+    for (n, k, what, text, pattern), p in zip(cases, done):
+        out = p.stdout + p.stderr
+        check(p.returncode != 0 and re.search(pattern, out) is not None,
+              f"np{n} {what}: exit {p.returncode}, message /{pattern}/" +
+              ("" if re.search(pattern, out) else f" (got: {out.strip().splitlines()[-1][:300]})"))
 check.finish()

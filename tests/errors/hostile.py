@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import mgmdtest as mt  # noqa: E402
@@ -160,12 +161,15 @@ def run(deck, files, np_):
 
 
 check = mt.Checks()
-for name, deck, files, pattern in CASES:
-    for np_ in (None, 3):
-        code, err, peak, why = run(deck, files, np_)
-        ok = not why and code != 0 and re.search(pattern, err) and "ERROR" in err
-        ok = ok and "AddressSanitizer" not in err and "runtime error" not in err and "Segmentation" not in err
-        first = next((l for l in err.split("\n") if "ERROR" in l), err.strip()[:300])
-        check(ok, f"{name} ({np_ or 1} rank{'s' if np_ else ''}): exit {code}, {peak / 1e6:.0f} MB{', ' + why if why else ''}: "
-                  f"{first[:300]}" + ("" if ok else f"\n     expected /{pattern}/\n     stderr: {err[-600:]}"))
+# The cases run several at once: most of a case's time is MPI's start-up
+# waiting, and each watches only its own process tree's memory.
+runs = [(name, deck, files, pattern, np_) for name, deck, files, pattern in CASES for np_ in (None, 3)]
+with ThreadPoolExecutor(int(os.environ.get("MGMD_TEST_THREADS", "4"))) as pool:
+    results = list(pool.map(lambda r: run(r[1], r[2], r[4]), runs))
+for (name, deck, files, pattern, np_), (code, err, peak, why) in zip(runs, results):
+    ok = not why and code != 0 and re.search(pattern, err) and "ERROR" in err
+    ok = ok and "AddressSanitizer" not in err and "runtime error" not in err and "Segmentation" not in err
+    first = next((l for l in err.split("\n") if "ERROR" in l), err.strip()[:300])
+    check(ok, f"{name} ({np_ or 1} rank{'s' if np_ else ''}): exit {code}, {peak / 1e6:.0f} MB{', ' + why if why else ''}: "
+              f"{first[:300]}" + ("" if ok else f"\n     expected /{pattern}/\n     stderr: {err[-600:]}"))
 check.finish()
