@@ -1,8 +1,11 @@
 """Helpers shared by mgmd's Python tests: run mgmd (optionally under mpirun),
 read its thermo CSV and LAMMPS data files. Standard library + numpy only."""
+import csv
 import os
+import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -50,6 +53,29 @@ def read_thermo(path):
     names = [h.split("[")[0] for h in header]
     data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
     return {n: data[:, k] for k, n in enumerate(names)}
+
+
+def read_rows(path):
+    """A CSV table with text columns (a spectrum table's `mode`) -> a list of
+    dicts of strings keyed by column name without unit."""
+    with open(path) as f:
+        return [{k.split("[")[0]: v for k, v in r.items()} for r in csv.DictReader(f)]
+
+
+def checkpoint_steps(stdout, prefix="ck/run"):
+    """{checkpoint file name: its step} from a run's screen output (the step
+    a checkpoint holds can be deferred to the next neighbour-list rebuild)."""
+    pat = re.escape(prefix + ".") + r"(\d+\.h5) \(step (\d+)"
+    return {os.path.basename(prefix) + "." + m.group(1): int(m.group(2))
+            for m in re.finditer(r"checkpoint: " + pat, stdout)}
+
+
+def parallel_map(fn, items, threads=4):
+    """fn over items, several at once (MGMD_TEST_THREADS overrides the
+    count), results in order: for independent short runs whose time is
+    MPI's start-up waiting, not CPU."""
+    with ThreadPoolExecutor(int(os.environ.get("MGMD_TEST_THREADS", str(threads)))) as pool:
+        return list(pool.map(fn, items))
 
 
 def read_data(path):

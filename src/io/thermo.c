@@ -419,19 +419,19 @@ void thermo_output(thermo *t, md *s, int edge)
     if (par_rank() != 0)
         return;
     if (t->ncolumns) {
-        if (screen && !t->header_printed) {
-            for (int k = 0; k < t->ncolumns; k++)
-                printf("%*s", column_width(&t->columns[k]), t->columns[k].header);
-            printf("\n");
-            t->header_printed = 1;
-        }
-        for (int k = 0; k < t->ncolumns && screen; k++) {
-            if (t->columns[k].integer)
-                printf("%*lld", column_width(&t->columns[k]), (long long)cv[k]);
-            else
-                printf("%*.8g", column_width(&t->columns[k]), cv[k]);
-        }
         if (screen) {
+            if (!t->header_printed) {
+                for (int k = 0; k < t->ncolumns; k++)
+                    printf("%*s", column_width(&t->columns[k]), t->columns[k].header);
+                printf("\n");
+                t->header_printed = 1;
+            }
+            for (int k = 0; k < t->ncolumns; k++) {
+                if (t->columns[k].integer)
+                    printf("%*lld", column_width(&t->columns[k]), (long long)cv[k]);
+                else
+                    printf("%*.8g", column_width(&t->columns[k]), cv[k]);
+            }
             printf("\n");
             fflush(stdout);
         }
@@ -446,13 +446,13 @@ void thermo_output(thermo *t, md *s, int edge)
         }
         return;
     }
-    if (screen && !t->header_printed) {
-        printf("%10s %12s %10s %16s %14s %16s %16s %12s %12s %10s\n", "Step", "Time[ps]", "Temp[K]",
-               "PotEng[eV]", "KinEng[eV]", "TotEng[eV]", "Econserve[eV]", "Press[bar]", "Volume[A^3]",
-               "Dens[g/cm3]");
-        t->header_printed = 1;
-    }
     if (screen) {
+        if (!t->header_printed) {
+            printf("%10s %12s %10s %16s %14s %16s %16s %12s %12s %10s\n", "Step", "Time[ps]", "Temp[K]",
+                   "PotEng[eV]", "KinEng[eV]", "TotEng[eV]", "Econserve[eV]", "Press[bar]", "Volume[A^3]",
+                   "Dens[g/cm3]");
+            t->header_printed = 1;
+        }
         printf("%10lld %12.6g %10.4f %16.8f %14.8f %16.8f %16.8f %12.4f %12.6g %10.6f\n", (long long)s->step,
                v[1], v[2], v[3], v[4], v[5], v[15], v[6], v[13], v[14]);
         fflush(stdout);

@@ -33,7 +33,6 @@ import os
 import re
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -158,9 +157,8 @@ run 8000
     # MPI's start-up waiting.
     cases = [(n, k, w, t, pat) for n in ((1, 3) if "errors" in PARTS else ())
              for k, (w, t, pat) in enumerate([(w, HEAD + t, p) for w, t, p in bad] + bad_ortho)]
-    with ThreadPoolExecutor(4) as pool:
-        done = list(pool.map(lambda c: mt.run_mgmd(c[3], os.path.join(wd, f"bad{c[0]}_{c[1]}"), np_=c[0], check=False,
-                                                   timeout=120), cases))
+    done = mt.parallel_map(lambda c: mt.run_mgmd(c[3], os.path.join(wd, f"bad{c[0]}_{c[1]}"), np_=c[0], check=False,
+                                                 timeout=120), cases)
     for (n, k, what, text, pattern), p in zip(cases, done):
         out = p.stdout + p.stderr
         check(p.returncode != 0 and re.search(pattern, out) is not None,

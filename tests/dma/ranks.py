@@ -25,9 +25,7 @@ Checks:
   within the same tolerance (the observer's accumulated sums, cycle
   blocks and phase travel in the checkpoint whatever the decomposition).
 """
-import csv
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -67,11 +65,6 @@ COLS = ("storage", "storage_se", "loss", "loss_se", "storage_fft", "loss_fft", "
 ANGLES = ("delta", "delta_se", "tan_delta", "tan_delta_se")
 
 
-def table(path):
-    with open(path) as f:
-        return [{k.split("[")[0]: v for k, v in r.items()} for r in csv.DictReader(f)]
-
-
 def table_diff(a, b):
     """Largest difference of the fitted quantities, relative to M' (moduli) or absolute (angles)."""
     if len(a) != len(b):
@@ -104,14 +97,14 @@ def main():
             out = mt.run_mgmd(DECK, d, np_=n).stdout
             runs[n] = (d, out)
         base = runs[RANKS[0]][0]
-        g0, e0 = table(os.path.join(base, "g.csv")), table(os.path.join(base, "e.csv"))
+        g0, e0 = mt.read_rows(os.path.join(base, "g.csv")), mt.read_rows(os.path.join(base, "e.csv"))
         C.check(len(g0) == 1 and len(e0) == 1 and g0[0]["mode"] == "shear" and e0[0]["mode"] != "shear",
                 f"{RANKS[0]} rank(s): one shear row (G' {g0[0]['storage'] if g0 else '?'} GPa) and one tension row "
                 f"(E' {e0[0]['storage'] if e0 else '?'} GPa)")
         for n in RANKS[1:]:
             d = runs[n][0]
-            dg = table_diff(g0, table(os.path.join(d, "g.csv")))
-            de = table_diff(e0, table(os.path.join(d, "e.csv")))
+            dg = table_diff(g0, mt.read_rows(os.path.join(d, "g.csv")))
+            de = table_diff(e0, mt.read_rows(os.path.join(d, "e.csv")))
             ds = max(signal_diff(os.path.join(base, f), os.path.join(d, f)) for f in ("g_signal.csv", "e_signal.csv"))
             C.check(max(dg, de, ds) < TOL, f"{n} ranks: shear table within {dg:.1e}, tension table within {de:.1e}, "
                     f"signals within {ds:.1e} of {RANKS[0]} rank(s) (<= {TOL:g})")
@@ -120,7 +113,7 @@ def main():
         # (the light run) 3 -> 1.
         a, b = (2, 3) if 2 in runs and 3 in runs else (RANKS[-1], RANKS[0])
         src, out = runs[a]
-        steps = {m.group(1): int(m.group(2)) for m in re.finditer(r"checkpoint: ck/(run\.\d+\.h5) \(step (\d+)", out)}
+        steps = mt.checkpoint_steps(out)
         # The tension's measured cycles (1 fs steps): 1350 .. 2100, its settling cycle
         # 1100 .. 1350 first; mid-cycle: not on a cycle boundary.
         mid = [n for n, s in sorted(steps.items(), key=lambda x: x[1]) if 1350 < s < 2100 and (s - 1350) % 250]
@@ -131,8 +124,8 @@ def main():
             shutil.copytree(src, sub)
             p = mt.run_mgmd(DECK, sub, np_=b, args=("-restart", "ck/" + mid[0]), check=False)
             ok = p.returncode == 0 and os.path.exists(os.path.join(sub, "e.csv"))
-            de = table_diff(table(os.path.join(runs[b][0], "e.csv")), table(os.path.join(sub, "e.csv"))) \
-                if ok else float("inf")
+            straight = mt.read_rows(os.path.join(runs[b][0], "e.csv"))
+            de = table_diff(straight, mt.read_rows(os.path.join(sub, "e.csv"))) if ok else float("inf")
             C.check(ok and de < TOL, f"the {a}-rank checkpoint of step {steps[mid[0]]} continued on {b} rank(s): "
                     f"the tension row within {de:.1e} of the straight {b}-rank run (exit {p.returncode})")
     C.finish()

@@ -76,21 +76,14 @@ def same(a, b):
     return [f for f in FILES if open(os.path.join(a, f), "rb").read() != open(os.path.join(b, f), "rb").read()]
 
 
-def read_table(path):
-    import csv
-    with open(path) as f:
-        return [{k.split("[")[0]: v for k, v in r.items()} for r in csv.DictReader(f)]
-
-
 def main():
     deck = DECK.replace("neighbor skin 1.0 A every 1 delay 0 check no\n", "") if LIGHT else DECK
     with tempfile.TemporaryDirectory() as wd:
         A = os.path.join(wd, "A")
         straight = mt.run_mgmd(deck, A).stdout
         # The step of each checkpoint, as the straight run wrote them.
-        step_of = {m.group(1): int(m.group(2)) for m in re.finditer(r"checkpoint: ck/(run\.\d+\.h5) \(step (\d+)",
-                                                                    straight)}
-        rows = read_table(os.path.join(A, "g.csv"))
+        step_of = mt.checkpoint_steps(straight)
+        rows = mt.read_rows(os.path.join(A, "g.csv"))
         temps = [float(r["temp"]) for r in rows]
         C.check(len(rows) == 3 and abs(temps[0] - 80) < 15 and abs(temps[1] - 120) < 20 and
                 all(r["cycles"] == "3" for r in rows) and [r["period"] for r in rows] == ["1", "1", "2"],

@@ -20,7 +20,6 @@ Green-Kubo side at 900 K. Checks:
 - tools/plot-dma draws the study table beside one glass's with --labels
   and --tg, and refuses a --labels list of the wrong length (exit 2).
 """
-import csv
 import math
 import os
 import subprocess
@@ -61,11 +60,6 @@ def fake_table(path, rng, temps, periods, short=False):
                     f"{r['storage_se']:.10g},{g2:.10g},{r['loss_se']:.10g},{r['tan_delta']:.10g},"
                     f"{r['tan_delta_se']:.10g},3.182,{g1:.10g},{g2:.10g},0.05,0.05,0.0,0,{r['settled']}\n")
     return rows
-
-
-def read(path):
-    with open(path) as f:
-        return [{k.split("[")[0]: v for k, v in r.items()} for r in csv.DictReader(f)]
 
 
 def compare(got, tables, n_rows):
@@ -113,23 +107,23 @@ def main():
                             "900:" + ",".join(map(str, PERIODS)), "--psweep-glasses", "2", "--gk", "900",
                             "--gk-tmax", "4", "--gk-blocks", "8"], capture_output=True, text=True)
         C.check(p.returncode == 0, f"dma-study --table-only: exit {p.returncode} {p.stderr[-300:]}")
-        got = read(os.path.join(out, "dma-tsweep.csv"))
+        got = mt.read_rows(os.path.join(out, "dma-tsweep.csv"))
         worst, counts = compare(got, list(tab.values()), len(TEMPS))
         C.check(len(got) == len(TEMPS) and worst < 1e-5 and counts == [3, 3, 3, 2],
                 f"dma-tsweep.csv: means, SEs, t95, fit SEs, settled as NumPy/SciPy to {worst:.1e}; glasses {counts} "
                 f"(the short table's last row missing: 2)")
-        pgot = read(os.path.join(out, "dma-psweep900.csv"))
+        pgot = mt.read_rows(os.path.join(out, "dma-psweep900.csv"))
         pworst, pcounts = compare(pgot, list(ptab.values()), len(PERIODS))
         C.check(len(pgot) == len(PERIODS) and pworst < 1e-5 and pcounts == [2, 2, 2] and
                 [float(r["period"]) for r in pgot] == PERIODS,
                 f"dma-psweep900.csv: the period sweep's means over 2 glasses to {pworst:.1e}")
 
-        vol = np.mean([float(r["vol"]) for r in read(stress)[::100]])  # as dma-study takes it
+        vol = np.mean([float(r["vol"]) for r in mt.read_rows(stress)[::100]])  # as dma-study takes it
         gk = subprocess.run(["/usr/bin/python3", os.path.join(TOOLS, "gk-modulus"), stress, "--volume", f"{vol:.8g}",
                              "--temp", "900", "--periods", ",".join(f"{q:g}" for q in PERIODS), "--tmax", "4",
                              "--blocks", "8", "--geq", "0"], capture_output=True, text=True, check=True).stdout
         want = {float(l.split(",")[0]): [float(v) for v in l.split(",")[2:]] for l in gk.splitlines() if l[:1].isdigit()}
-        rows = read(os.path.join(out, "dma-gk900.csv"))
+        rows = mt.read_rows(os.path.join(out, "dma-gk900.csv"))
         worst = 0.0
         for r, pr in zip(rows, pgot):
             w = want[float(r["period"])]

@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import mgmdtest as mt
@@ -292,8 +291,7 @@ def run_case(name, deck, files, pattern, want, np_):
 # time for 0.07 s of CPU): the cases run several at once.
 runs = [(name, deck, files, pattern, code[0] if code else 2, np_)
         for name, deck, files, pattern, *code in CASES for np_ in ([None, 3] if name in MULTI else [None])]
-with ThreadPoolExecutor(int(os.environ.get("MGMD_TEST_THREADS", "6"))) as pool:
-    results = list(pool.map(lambda r: run_case(*r), runs))
+results = mt.parallel_map(lambda r: run_case(*r), runs, threads=6)
 failed = 0
 for ok, lines in results:
     print("\n".join(lines))

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import mgmdtest as mt  # noqa: E402
@@ -164,8 +163,7 @@ check = mt.Checks()
 # The cases run several at once: most of a case's time is MPI's start-up
 # waiting, and each watches only its own process tree's memory.
 runs = [(name, deck, files, pattern, np_) for name, deck, files, pattern in CASES for np_ in (None, 3)]
-with ThreadPoolExecutor(int(os.environ.get("MGMD_TEST_THREADS", "4"))) as pool:
-    results = list(pool.map(lambda r: run(r[1], r[2], r[4]), runs))
+results = mt.parallel_map(lambda r: run(r[1], r[2], r[4]), runs)
 for (name, deck, files, pattern, np_), (code, err, peak, why) in zip(runs, results):
     ok = not why and code != 0 and re.search(pattern, err) and "ERROR" in err
     ok = ok and "AddressSanitizer" not in err and "runtime error" not in err and "Segmentation" not in err

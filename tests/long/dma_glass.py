@@ -40,7 +40,6 @@ docs/results/thermal-history.md).
    the 7 of 8 blocks), and the Green-Kubo errors are under 30 % of G'' (the
    comparison must have power).
 """
-import csv
 import math
 import os
 import subprocess
@@ -73,11 +72,6 @@ def mgmd(wd, *args):
         raise RuntimeError(f"mgmd {' '.join(args)} failed in {wd}")
 
 
-def table(path):
-    with open(path) as f:
-        return [{k.split("[")[0]: v for k, v in r.items()} for r in csv.DictReader(f)]
-
-
 def main():
     with tempfile.TemporaryDirectory() as wd:
         glass = {s: os.path.join(wd, f"g{s}", "glass.data") for s in SEEDS}
@@ -97,7 +91,7 @@ def main():
             list(pool.map(lambda j: mgmd(*j), jobs))
 
         # 1. The loss toward Tg.
-        rows = [r for s in SEEDS for r in table(os.path.join(wd, f"sweep{s}", "dma.csv"))]
+        rows = [r for s in SEEDS for r in mt.read_rows(os.path.join(wd, f"sweep{s}", "dma.csv"))]
         C.check(len(rows) == len(SEEDS) * len(TEMPS) and all(r["settled"] == "1" for r in rows) and
                 all(float(r["harmonics"]) < 0.1 for r in rows),
                 f"{len(rows)} passes, all settled, harmonics at most "
@@ -126,8 +120,8 @@ def main():
                 f"{g1[a_hi].mean():.2f} GPa at {hi} K")
 
         # 2. Green-Kubo against the oscillatory moduli at 1200 K.
-        osc = table(os.path.join(wd, "osc", "dma.csv"))
-        st = table(os.path.join(wd, "gk", "gk-stress.csv"))
+        osc = mt.read_rows(os.path.join(wd, "osc", "dma.csv"))
+        st = mt.read_rows(os.path.join(wd, "gk", "gk-stress.csv"))
         vol = float(np.mean([float(r["vol"]) for r in st]))
         out = subprocess.run([GK, os.path.join(wd, "gk", "gk-stress.csv"), "--volume", f"{vol:.8g}", "--temp",
                               str(GK_T), "--periods", ",".join(map(str, GK_PERIODS)), "--tmax", "10", "--geq", "0"],
