@@ -10,6 +10,7 @@
 #include "integrate/fix.h"
 #include "io/output.h"
 #include "parallel/parallel.h"
+#include "potential/eam.h"
 #include "system/system.h"
 
 #include <stdio.h>
@@ -53,8 +54,12 @@ int main(int argc, char **argv)
             par_finalize();
             return MG_EXIT_OK;
         } else if (!strcmp(a, "--version")) {
-            if (par_rank() == 0)
+            if (par_rank() == 0) {
                 printf("mgmd %s (git %s)\n", MGMD_VERSION, MGMD_GIT_HASH);
+                printf("EAM pair loops on this CPU: scalar%s%s (default %s; MGMD_KERNEL chooses)\n",
+                       eam_simd_kernel("avx2") ? " avx2" : "", eam_simd_kernel("avx512") ? " avx512" : "",
+                       eam_simd_kernel(NULL) ? eam_simd_kernel(NULL)->name : "scalar");
+            }
             par_finalize();
             return MG_EXIT_OK;
         } else if (!strcmp(a, "-var") || !strcmp(a, "-v")) {

@@ -219,7 +219,7 @@ void cmd_potential(deck *dk)
         for (int a = 1; a <= nt; a++)
             for (int b = a; b <= nt; b++)
                 printf(" %s-%s %.4g", s->atoms.element[a], s->atoms.element[b], s->pot->cutpair[a * (nt + 1) + b]);
-        printf("\n");
+        printf("; pair loops %s\n", s->pot->kernel->name);
     }
 }
 

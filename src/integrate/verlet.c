@@ -5,6 +5,7 @@
 #include "integrate/verlet.h"
 #include "core/units.h"
 #include "parallel/parallel.h"
+#include "potential/eam.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -69,6 +70,10 @@ static void report(md *s, int64_t nsteps, double wall)
     par_max_doubles(load, lmax, 2);
     par_sum_doubles(load, lsum, 2);
     int64_t nb = s->nb.nbuild, nd = s->nb.ndanger;
+    /* Pair counts of the last force call, for the cost per pair
+     * (docs/performance.md): listed candidates and pairs inside the cutoff. */
+    double pairs[2] = {(double)s->nb.nneigh, s->pot ? (double)s->pot->npairs : 0.0}, pairsum[2];
+    par_sum_doubles(pairs, pairsum, 2);
     if (par_rank() != 0)
         return;
     int np = par_size();
@@ -92,6 +97,10 @@ static void report(md *s, int64_t nsteps, double wall)
     double amean = lsum[0] / np, fmean = lsum[1] / np;
     printf("\nAtoms per rank: min %.0f mean %.1f max %.0f (max/mean %.3f); force time per rank max/mean %.3f\n",
            lmin[0], amean, lmax[0], amean > 0 ? lmax[0] / amean : 1.0, fmean > 0 ? lmax[1] / fmean : 1.0);
+    if (s->atoms.natoms > 0 && s->pot)
+        printf("Pairs per atom: %.4g listed (cutoff + skin), %.4g inside the cutoff (pairs across a rank's "
+               "boundary counted on both sides); pair loops %s\n",
+               pairsum[0] / (double)s->atoms.natoms, pairsum[1] / (double)s->atoms.natoms, s->pot->kernel->name);
     printf("Neighbor list builds = %lld, dangerous builds = %lld\n\n", (long long)nb, (long long)nd);
     fflush(stdout);
 }

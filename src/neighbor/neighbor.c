@@ -3,8 +3,10 @@
  * half the largest list cutoff wide (at most 1024 a side; over 2^26 bins,
  * or over 2^31 list entries, is a one-rank error), filled by a counting
  * sort; the stencil keeps the bin offsets whose nearest points lie within
- * that cutoff. Distances are plain Cartesian (ghosts carry their image
- * shift: no minimum image); a type pair with zero cutoff is never listed.
+ * that cutoff, and owned pairs are looked for in its upper half only (each
+ * found once), ghosts in all of it. Distances are plain Cartesian (ghosts
+ * carry their image shift: no minimum image); a type pair with zero cutoff
+ * is never listed, nor a NaN distance.
  * neighbor_decide keeps the list while the largest displacement since the
  * build (NaN counts as infinite) is within (skin - d1 - d2)/2, or the
  * largest motion beyond the box's affine map within (s skin - (1-s) rc)/2
@@ -37,7 +39,7 @@ void neighbor_destroy(neighbor *nb)
     free(nb->cutsq); free(nb->cutneighsq);
     free(nb->first); free(nb->nown); free(nb->nghost); free(nb->neigh);
     free(nb->binstart); free(nb->binatom); free(nb->atombin);
-    free(nb->stencil); free(nb->xhold);
+    free(nb->stencil); free(nb->xhold); free(nb->binown);
     memset(nb, 0, sizeof *nb);
 }
 
@@ -118,6 +120,22 @@ static void make_bins(neighbor *nb, const atoms *a, int n)
     nb->binstart[0] = 0;
 }
 
+/* Owned atoms per bin: the counting sort is stable and owned atoms have
+ * the lowest indices, so each bin lists its owned atoms first. */
+static void count_owned(neighbor *nb, int nlocal)
+{
+    if (nb->nbins > nb->bincap_own) {
+        nb->bincap_own = nb->nbins;
+        nb->binown = mg_realloc(nb->binown, (size_t)nb->bincap_own * sizeof(int));
+    }
+    for (int b = 0; b < nb->nbins; b++) {
+        int k = nb->binstart[b], end = nb->binstart[b + 1];
+        while (k < end && nb->binatom[k] < nlocal)
+            k++;
+        nb->binown[b] = k - nb->binstart[b];
+    }
+}
+
 /* Bin offsets whose closest approach is within the neighbour cutoff. */
 static void make_stencil(neighbor *nb)
 {
@@ -140,26 +158,33 @@ static void make_stencil(neighbor *nb)
                     continue;
                 if (nb->nstencil == nb->stencilcap) {
                     nb->stencilcap = nb->stencilcap ? 2 * nb->stencilcap : 256;
-                    nb->stencil = mg_realloc(nb->stencil, (size_t)nb->stencilcap * 3 * sizeof(int));
+                    nb->stencil = mg_realloc(nb->stencil, (size_t)nb->stencilcap * 4 * sizeof(int));
                 }
-                int *st = nb->stencil + 3 * nb->nstencil++;
+                int *st = nb->stencil + 4 * nb->nstencil++;
                 st[0] = i; st[1] = j; st[2] = k;
+                /* The half stencil: +1 for offsets after (0,0,0) in (k, j,
+                 * i) order, 0 for the atom's own bin, -1 before. */
+                st[3] = k != 0 ? (k > 0 ? 1 : -1) : j != 0 ? (j > 0 ? 1 : -1) : i != 0 ? (i > 0 ? 1 : -1) : 0;
             }
 }
 
-static void push(neighbor *nb, int j)
+/* Room for `more` entries after the list's current end. */
+static void reserve(neighbor *nb, size_t more)
 {
-    if (nb->nneigh == nb->neighcap) {
-        nb->neighcap = nb->neighcap ? 2 * nb->neighcap : 65536;
-        nb->neigh = mg_realloc(nb->neigh, nb->neighcap * sizeof(int));
-    }
-    nb->neigh[nb->nneigh++] = j;
+    if (nb->nneigh + more <= nb->neighcap)
+        return;
+    size_t cap = nb->neighcap ? 2 * nb->neighcap : 65536;
+    while (cap < nb->nneigh + more)
+        cap *= 2;
+    nb->neighcap = cap;
+    nb->neigh = mg_realloc(nb->neigh, cap * sizeof(int));
 }
 
 void neighbor_build(neighbor *nb, const atoms *a, const box *b, int64_t step)
 {
     int nlocal = a->nlocal, nall = a->nlocal + a->nghost;
     make_bins(nb, a, nall);
+    count_owned(nb, nlocal);
     make_stencil(nb);
     if (nlocal > nb->listcap) {
         nb->listcap = nlocal + nlocal / 4 + 16;
@@ -180,33 +205,50 @@ void neighbor_build(neighbor *nb, const atoms *a, const box *b, int64_t step)
         if (nb->nneigh > (size_t)INT32_MAX)
             mg_fail_one("neighbor list larger than 2^31 entries on one rank; use more ranks");
         int ng = 0;
+        /* Each owned pair is listed once, by the atom whose bin comes
+         * first (the half stencil; within one bin, the lower index);
+         * ghosts are owned by no one here, so every bin's ghosts are
+         * scanned. The owned half is not looked at from the lower side at
+         * all: half the owned candidates' distance tests saved. */
         for (int s = 0; s < nb->nstencil; s++) {
-            int b0 = c0 + nb->stencil[3 * s], b1 = c1 + nb->stencil[3 * s + 1], b2 = c2 + nb->stencil[3 * s + 2];
+            const int *st = nb->stencil + 4 * s;
+            int b0 = c0 + st[0], b1 = c1 + st[1], b2 = c2 + st[2];
             if (b0 < 0 || b0 >= nb->nbin[0] || b1 < 0 || b1 >= nb->nbin[1] || b2 < 0 || b2 >= nb->nbin[2])
                 continue;
             int bb = b0 + nb->nbin[0] * (b1 + nb->nbin[1] * b2);
-            for (int k = nb->binstart[bb]; k < nb->binstart[bb + 1]; k++) {
-                int j = nb->binatom[k];
-                if (j < nlocal && j <= i)
-                    continue;
-                double dx = xi[0] - a->x[j][0], dy = xi[1] - a->x[j][1], dz = xi[2] - a->x[j][2];
-                double rsq = dx * dx + dy * dy + dz * dz;
-                if (rsq >= cut_i[a->type[j]])
-                    continue;
-                if (j < nlocal) {
-                    push(nb, j);
-                } else {
-                    if (ng == ghostbuf_cap) {
-                        ghostbuf_cap *= 2;
-                        ghostbuf = mg_realloc(ghostbuf, (size_t)ghostbuf_cap * sizeof(int));
-                    }
-                    ghostbuf[ng++] = j;
+            int kb = nb->binstart[bb], ko = kb + nb->binown[bb], ke = nb->binstart[bb + 1];
+            /* Candidates are stored unconditionally and kept by advancing
+             * the count (no branch to mispredict: most are rejected). */
+            if (st[3] >= 0) {
+                int k = kb;
+                if (st[3] == 0) /* owned atoms of a bin are in index order */
+                    while (k < ko && nb->binatom[k] <= i)
+                        k++;
+                reserve(nb, (size_t)(ko - k));
+                size_t n = nb->nneigh;
+                for (; k < ko; k++) {
+                    int j = nb->binatom[k];
+                    double dx = xi[0] - a->x[j][0], dy = xi[1] - a->x[j][1], dz = xi[2] - a->x[j][2];
+                    nb->neigh[n] = j;
+                    n += dx * dx + dy * dy + dz * dz < cut_i[a->type[j]];
                 }
+                nb->nneigh = n;
+            }
+            if (ng + (ke - ko) > ghostbuf_cap) {
+                ghostbuf_cap = 2 * (ng + (ke - ko));
+                ghostbuf = mg_realloc(ghostbuf, (size_t)ghostbuf_cap * sizeof(int));
+            }
+            for (int k = ko; k < ke; k++) {
+                int j = nb->binatom[k];
+                double dx = xi[0] - a->x[j][0], dy = xi[1] - a->x[j][1], dz = xi[2] - a->x[j][2];
+                ghostbuf[ng] = j;
+                ng += dx * dx + dy * dy + dz * dz < cut_i[a->type[j]];
             }
         }
         nb->nown[i] = (int)(nb->nneigh - (size_t)nb->first[i]);
-        for (int k = 0; k < ng; k++)
-            push(nb, ghostbuf[k]);
+        reserve(nb, (size_t)ng);
+        memcpy(nb->neigh + nb->nneigh, ghostbuf, (size_t)ng * sizeof(int));
+        nb->nneigh += (size_t)ng;
         nb->nghost[i] = ng;
     }
     free(ghostbuf);

@@ -1,9 +1,10 @@
 /* Verlet neighbour lists from a bin grid, with a skin.
  *
- * The list of owned atom i holds first its owned neighbours j > i (each
- * owned pair once, both atoms updated by the kernel) and then its ghost
- * neighbours (only i updated: the ghost's owner counts the pair from its
- * side). This needs no reverse communication of forces or densities; the
+ * The list of owned atom i holds first its owned neighbours (each owned
+ * pair once, in the list of the atom whose bin comes first, or of the
+ * lower index within one bin: a half stencil; both atoms updated by the
+ * kernel) and then its ghost neighbours (only i updated: the ghost's owner
+ * counts the pair from its side). This needs no reverse communication of forces or densities; the
  * price is that pairs across a sub-domain face are evaluated on both sides.
  *
  * Cutoffs are per pair of types: potentials whose functions vanish early
@@ -54,7 +55,8 @@ typedef struct neighbor {
     double binlo[3], bininv[3];
     int *binstart, *binatom, *atombin;
     int bincap, atomcap;
-    int *stencil, nstencil, stencilcap;
+    int *binown, bincap_own;     /* owned atoms per bin (listed first)       */
+    int *stencil, nstencil, stencilcap; /* [4]: offset, half-stencil sign */
     /* rebuild bookkeeping */
     double (*xhold)[3];
     int holdcap;

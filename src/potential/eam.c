@@ -1,6 +1,7 @@
 /* The EAM kernel (eam.h; docs/methods.md has the formulas). Setup: every
  * table becomes spline7 cubics (LAMMPS' interpolation), packed per ordered
- * type pair (pass 1: rho values; pass 2: slopes, r*phi); a pair's cutoff
+ * type pair into two flat arrays (pass 1 rows: rho values; pass 2 rows:
+ * slopes, r*phi); a pair's cutoff
  * ends one interval past its last non-zero coefficient; rmin is one dr past
  * the largest table r where some phi reaches 10 keV (at least dr). Pass 1
  * keeps the pairs inside the cutoff for pass 2; a ghost pair adds half its
@@ -8,7 +9,10 @@
  * F follows its last tangent. Failure routes: tables under 5 points fail
  * collectively at setup; a NaN distance is skipped, never used as a table
  * index; an owned atom closer than rmin is returned (md_force stops the run).
- * Communication: one halo_forward() of F' per call; sums are this rank's. */
+ * The pair loops are an eam_kernel chosen at setup: the scalar loops here,
+ * or eam_simd.c's vector ones (which read a packed record per atom, filled
+ * here each call). Communication: one halo_forward() of F' per call; sums
+ * are this rank's. */
 #include "potential/eam.h"
 #include "core/error.h"
 
@@ -55,6 +59,9 @@ static int row_nonzero(const double *s)
             return 1;
     return 0;
 }
+
+/* Which pair-loop implementation runs (defined with the kernels below). */
+static const eam_kernel *select_kernel(void);
 
 void eam_setup(eam *p, enum eam_style style, eam_tables *tab)
 {
@@ -106,34 +113,40 @@ void eam_setup(eam *p, enum eam_style style, eam_tables *tab)
         spline7(t->nr, t->dr, t->z2r[k], zs[k]);
     }
 
-    p->p1 = mg_calloc((size_t)(n1 * n1), sizeof *p->p1);
-    p->p2 = mg_calloc((size_t)(n1 * n1), sizeof *p->p2);
+    /* Flat per ordered type pair (ti, tj), types from 1: row
+     * ((ti-1) nt + tj-1) nr + m; the kernels index it with an int. */
+    if ((double)nt * nt * t->nr * 16.0 > (double)INT32_MAX)
+        mg_fail_all("EAM tables too large: %d types x %d points", nt, t->nr);
+    p->c1 = mg_calloc((size_t)nt * nt * t->nr * 8, sizeof(double));
+    p->c2 = mg_calloc((size_t)nt * nt * t->nr * 16, sizeof(double));
     p->cutpair = mg_calloc((size_t)(n1 * n1), sizeof *p->cutpair);
+    p->kernel = select_kernel();
     for (int ti = 1; ti <= nt; ti++)
         for (int tj = 1; tj <= nt; tj++) {
             double (*rji)[7] = rs[t->type2rhor[tj * n1 + ti]];  /* j gives to i */
             double (*rij)[7] = rs[t->type2rhor[ti * n1 + tj]];  /* i gives to j */
             double (*z)[7] = zs[t->type2z2r[ti * n1 + tj]];
-            eam_pass1 *a = mg_malloc((size_t)t->nr * sizeof *a);
-            eam_pass2 *b = mg_calloc((size_t)t->nr, sizeof *b);
+            size_t base = ((size_t)(ti - 1) * nt + (size_t)(tj - 1)) * (size_t)t->nr;
             int last = -1;
             for (int m = 0; m < t->nr; m++) {
+                /* Pass 1: rho_{j->i} then rho_{i->j}, cubic coefficients. */
+                double *r1 = p->c1 + 8 * (base + (size_t)m);
+                /* Pass 2: slopes of rho_{j->i}, rho_{i->j}, r phi; then r phi. */
+                double *r2 = p->c2 + 16 * (base + (size_t)m);
                 for (int k = 0; k < 4; k++) {
-                    a[m].a[k] = rji[m][3 + k];
-                    a[m].b[k] = rij[m][3 + k];
+                    r1[k] = rji[m][3 + k];
+                    r1[4 + k] = rij[m][3 + k];
                 }
                 for (int k = 0; k < 3; k++) {
-                    b[m].c[k] = rji[m][k];
-                    b[m].c[3 + k] = rij[m][k];
-                    b[m].c[6 + k] = z[m][k];
+                    r2[k] = rji[m][k];
+                    r2[3 + k] = rij[m][k];
+                    r2[6 + k] = z[m][k];
                 }
                 for (int k = 0; k < 4; k++)
-                    b[m].c[9 + k] = z[m][3 + k];
+                    r2[9 + k] = z[m][3 + k];
                 if (m <= t->nr - 2 && (row_nonzero(rji[m]) || row_nonzero(rij[m]) || row_nonzero(z[m])))
                     last = m;
             }
-            p->p1[ti * n1 + tj] = a;
-            p->p2[ti * n1 + tj] = b;
             /* Beyond the last interval with a non-zero coefficient every term
              * is exactly zero; one spare interval guards the index rounding. */
             double c = last >= t->nr - 3 ? t->cut : (last + 2) * t->dr;
@@ -149,22 +162,19 @@ void eam_setup(eam *p, enum eam_style style, eam_tables *tab)
 
 void eam_destroy(eam *p)
 {
-    int n1 = p->ntypes + 1;
     if (p->frho)
         for (int k = 0; k < p->tab.nfrho; k++)
             free(p->frho[k]);
     free(p->frho);
-    if (p->p1)
-        for (int k = 0; k < n1 * n1; k++) {
-            free(p->p1[k]);
-            free(p->p2[k]);
-        }
-    free(p->p1);
-    free(p->p2);
+    free(p->c1);
+    free(p->c2);
+    free(p->scratch);
     free(p->cutpair);
     free(p->rho);
     free(p->fp);
     free(p->pair_j);
+    free(p->pair_row);
+    free(p->rec);
     free(p->pair_first);
     free(p->pair_nown);
     free(p->pair_nghost);
@@ -172,28 +182,76 @@ void eam_destroy(eam *p)
     memset(p, 0, sizeof *p);
 }
 
-/* Interval and fraction of r in the r tables (LAMMPS' arithmetic, so the
- * same r lands at the same point bit for bit). */
-#define LOCATE(pp, mm, x, rd, n)                                               \
-    do {                                                                       \
-        pp = (x) * (rd) + 1.0;                                                 \
-        mm = (int)pp;                                                          \
-        if (mm > (n) - 1) mm = (n) - 1;                                        \
-        pp -= mm;                                                              \
-        if (pp > 1.0) pp = 1.0;                                                \
-        mm -= 1;                                                               \
-    } while (0)
+/* v += r (x) f in the virial's order xx yy zz xy xz yz. */
+static inline void add_outer(double v[6], double rx, double ry, double rz, const double f[3])
+{
+    v[0] += rx * f[0];
+    v[1] += ry * f[1];
+    v[2] += rz * f[2];
+    v[3] += rx * f[1];
+    v[4] += rx * f[2];
+    v[5] += ry * f[2];
+}
 
-/* Pass 2 for one owned atom; `owned` selects owned neighbours (both atoms
- * updated, full energy) or ghosts (only i, half the energy and virial).
- * `vpair`: accumulate the virial pair by pair (otherwise eam_compute gets
- * the owned pairs' share from the forces). The sum of the forces on i from
- * these pairs goes to fsum. The flags are compile-time constants at each
- * call, so the compiler emits lean loops. */
+/* Scratch for one atom's pair range (EAM_NSCRATCH arrays of scap
+ * doubles), grown to the longest range plus one SIMD width of padding. */
+static void scratch_reserve(eam *p, int n)
+{
+    if (n + EAM_SIMD_PAD <= p->scap)
+        return;
+    p->scap = n + n / 2 + 64 + EAM_SIMD_PAD;
+    free(p->scratch);
+    p->scratch = mg_malloc((size_t)p->scap * EAM_NSCRATCH * sizeof(double));
+}
+
+/* ---- the scalar kernels (every machine; eam_simd.c has the vector ones) */
+
+/* Pass 1 over one atom's candidate range jl[0..n): the candidates inside
+ * their pair cutoff are appended to out[] (NaN is rejected too: it must
+ * never index a table) and counted; rho_{j->i} goes to *rhoi and, for
+ * `owned` ranges, rho_{i->j} to rho[j]; *rsqmin: smallest accepted r^2. */
+static inline __attribute__((always_inline)) int
+density_range(const eam *p, const atoms *a, int i, const int *jl, int n, const double *cutsq_i,
+              const double *row1, const int owned, double *rhoi, int *out, double *rsqmin)
+{
+    const double xi = a->x[i][0], yi = a->x[i][1], zi = a->x[i][2];
+    const double rdr = p->rdr;
+    const int nr = p->nr;
+    double *rho = p->rho;
+    double acc = 0.0, mn = *rsqmin;
+    int nout = 0;
+    for (int k = 0; k < n; k++) {
+        int j = jl[k];
+        double dx = xi - a->x[j][0], dy = yi - a->x[j][1], dz = zi - a->x[j][2];
+        double rsq = dx * dx + dy * dy + dz * dz;
+        int tj = a->type[j];
+        if (!(rsq < cutsq_i[tj]))
+            continue;
+        out[nout++] = j;
+        mn = rsq < mn ? rsq : mn;
+        double pp;
+        int m;
+        EAM_LOCATE(pp, m, sqrt(rsq), rdr, nr);
+        const double *c = row1 + 8 * ((tj - 1) * nr + m);
+        acc += ((c[0] * pp + c[1]) * pp + c[2]) * pp + c[3];
+        if (owned)
+            rho[j] += ((c[4] * pp + c[5]) * pp + c[6]) * pp + c[7];
+    }
+    *rhoi += acc;
+    *rsqmin = mn;
+    return nout;
+}
+
+/* Pass 2 for one owned atom over its accepted pairs jl[0..n); `owned`
+ * selects owned neighbours (both atoms updated, full energy) or ghosts
+ * (only i, half the energy and virial). `vpair`: accumulate the virial
+ * pair by pair (otherwise eam_compute gets the owned pairs' share from the
+ * forces). The sum of the forces on i from these pairs goes to fsum. The
+ * flags are compile-time constants at each call, so the compiler emits
+ * lean loops. */
 static inline __attribute__((always_inline)) void
-pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n,
-            const eam_pass2 *const *row, const int owned, const int eflag, const int vpair,
-            const int peratom, double *energy, double *vir, double fsum[3])
+pair_forces(const eam *p, atoms *a, int i, const int *jl, int n, const double *row2, const int owned,
+            const int eflag, const int vpair, const int peratom, double *energy, double *vir, double fsum[3])
 {
     const double xi = a->x[i][0], yi = a->x[i][1], zi = a->x[i][2];
     const double fpi = p->fp[i];
@@ -206,14 +264,13 @@ pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n,
     double fxi = 0, fyi = 0, fzi = 0, e = 0;
     double v0 = 0, v1 = 0, v2 = 0, v3 = 0, v4 = 0, v5 = 0;
     for (int k = 0; k < n; k++) {
-        int j = jlist[k];
+        int j = jl[k];
         double dx = xi - a->x[j][0], dy = yi - a->x[j][1], dz = zi - a->x[j][2];
         double rsq = dx * dx + dy * dy + dz * dz;
-        int tj = a->type[j];
         double r = sqrt(rsq), pp;
         int m;
-        LOCATE(pp, m, r, rdr, nr);
-        const double *c = row[tj][m].c;
+        EAM_LOCATE(pp, m, r, rdr, nr);
+        const double *c = row2 + 16 * ((a->type[j] - 1) * nr + m);
         double rhojp = (c[0] * pp + c[1]) * pp + c[2];
         double rhoip = (c[3] * pp + c[4]) * pp + c[5];
         double z2p = (c[6] * pp + c[7]) * pp + c[8];
@@ -271,42 +328,63 @@ pair_forces(const eam *p, atoms *a, int i, const int *jlist, int n,
     }
 }
 
-/* Accumulate rho from one neighbour range; `owned` neighbours get their
- * share too. Accepted neighbours are appended to out[]. */
-static inline __attribute__((always_inline)) int
-density_range(const eam *p, const atoms *a, int i, const int *jl, int n, const double *cutsq_i,
-              const eam_pass1 *const *row, const int owned, double *rhoi, int *out, int *bad, int *other)
+static int scalar_density_ghost(const eam *p, const atoms *a, int i, const int *jl, int n, const double *cutsq_i,
+                                const double *row1, double *rhoi, int *out, double *rsqmin)
 {
-    const double xi = a->x[i][0], yi = a->x[i][1], zi = a->x[i][2];
-    const double rdr = p->rdr, rminsq = p->rmin * p->rmin;
-    const int nr = p->nr;
-    double *rho = p->rho;
-    double acc = 0.0;
-    int nout = 0;
-    for (int k = 0; k < n; k++) {
-        int j = jl[k];
-        double dx = xi - a->x[j][0], dy = yi - a->x[j][1], dz = zi - a->x[j][2];
-        double rsq = dx * dx + dy * dy + dz * dz;
-        int tj = a->type[j];
-        if (!(rsq < cutsq_i[tj])) /* also rejects NaN, which must not index a table */
-            continue;
-        out[nout++] = j;
-        if (rsq < rminsq) { *bad = i; *other = j; }
-        double pp;
-        int m;
-        LOCATE(pp, m, sqrt(rsq), rdr, nr);
-        const eam_pass1 *c = &row[tj][m];
-        acc += ((c->a[0] * pp + c->a[1]) * pp + c->a[2]) * pp + c->a[3];
-        if (owned)
-            rho[j] += ((c->b[0] * pp + c->b[1]) * pp + c->b[2]) * pp + c->b[3];
-    }
-    *rhoi += acc;
-    return nout;
+    return density_range(p, a, i, jl, n, cutsq_i, row1, 0, rhoi, out, rsqmin);
+}
+static int scalar_density_owned(const eam *p, const atoms *a, int i, const int *jl, int n, const double *cutsq_i,
+                                const double *row1, double *rhoi, int *out, double *rsqmin)
+{
+    return density_range(p, a, i, jl, n, cutsq_i, row1, 1, rhoi, out, rsqmin);
+}
+static void scalar_pairs_ghost(const eam *p, atoms *a, int i, const int *jl, int n, const double *row2,
+                               double *e, double *vir, double fsum[3])
+{
+    pair_forces(p, a, i, jl, n, row2, 0, 0, 0, 0, e, vir, fsum);
+}
+static void scalar_pairs_ghost_e(const eam *p, atoms *a, int i, const int *jl, int n, const double *row2,
+                                 double *e, double *vir, double fsum[3])
+{
+    pair_forces(p, a, i, jl, n, row2, 0, 1, 1, 0, e, vir, fsum);
+}
+static void scalar_pairs_owned(const eam *p, atoms *a, int i, const int *jl, int n, const double *row2,
+                               double *e, double *vir, double fsum[3])
+{
+    pair_forces(p, a, i, jl, n, row2, 1, 0, 0, 0, e, vir, fsum);
+}
+static void scalar_pairs_owned_e(const eam *p, atoms *a, int i, const int *jl, int n, const double *row2,
+                                 double *e, double *vir, double fsum[3])
+{
+    pair_forces(p, a, i, jl, n, row2, 1, 1, 0, 0, e, vir, fsum);
+}
+
+static const eam_kernel scalar_kernel = {
+    "scalar", 0,
+    {scalar_density_ghost, scalar_density_owned},
+    {{scalar_pairs_ghost, scalar_pairs_ghost_e}, {scalar_pairs_owned, scalar_pairs_owned_e}},
+};
+
+/* The kernel: MGMD_KERNEL=scalar|avx2|avx512 if set (an error if this
+ * build or CPU lacks it), else the widest this CPU runs. */
+static const eam_kernel *select_kernel(void)
+{
+    const char *want = getenv("MGMD_KERNEL");
+    const eam_kernel *best = eam_simd_kernel(NULL);
+    if (!want || !*want)
+        return best ? best : &scalar_kernel;
+    if (strcmp(want, "scalar") == 0)
+        return &scalar_kernel;
+    const eam_kernel *k = eam_simd_kernel(want);
+    if (!k)
+        mg_fail_all("MGMD_KERNEL=%s: not available on this CPU or in this build (scalar%s)", want,
+                    eam_simd_kernel("avx512") ? ", avx2, avx512" : eam_simd_kernel("avx2") ? ", avx2" : "");
+    return k;
 }
 
 static int densities(eam *p, atoms *a, const neighbor *nb, int *other)
 {
-    const int nlocal = a->nlocal, n1 = p->ntypes + 1;
+    const int nlocal = a->nlocal, n1 = p->ntypes + 1, nt = p->ntypes;
     /* A rank may own no atoms (a wire in vacuum before `balance`): rho is
      * then still unallocated, and memset must not be given NULL. */
     if (nlocal > 0)
@@ -317,31 +395,79 @@ static int densities(eam *p, atoms *a, const neighbor *nb, int *other)
         p->pair_nown = mg_realloc(p->pair_nown, (size_t)p->pairatoms * sizeof(int));
         p->pair_nghost = mg_realloc(p->pair_nghost, (size_t)p->pairatoms * sizeof(int));
     }
-    /* Accepted pairs never outnumber the list's candidates. */
-    if (nb->nneigh > p->paircap) {
+    /* Accepted pairs never outnumber the list's candidates; the vector
+     * kernels store whole vectors, up to EAM_SIMD_PAD entries past the end. */
+    if (nb->nneigh + EAM_SIMD_PAD > p->paircap) {
         p->paircap = nb->nneigh + nb->nneigh / 8 + 1024;
         free(p->pair_j);
+        free(p->pair_row);
         p->pair_j = mg_malloc(p->paircap * sizeof(int));
+        p->pair_row = mg_malloc(p->paircap * sizeof(int));
     }
+    const eam_kernel *kern = p->kernel;
+    const double rminsq = p->rmin * p->rmin;
     int bad = -1;
     size_t np = 0;
     for (int i = 0; i < nlocal; i++) {
         const int ti = a->type[i];
         const double *cutsq_i = nb->cutsq + ti * n1;
-        const eam_pass1 *const *row = (const eam_pass1 *const *)p->p1 + ti * n1;
+        const double *row1 = p->c1 + (size_t)8 * (size_t)(ti - 1) * (size_t)nt * (size_t)p->nr;
         const int *jl = nb->neigh + nb->first[i];
-        const int nown = nb->nown[i];
-        double rhoi = 0.0;
+        const int nown = nb->nown[i], nghost = nb->nghost[i];
+        scratch_reserve(p, nown > nghost ? nown : nghost);
+        double rhoi = 0.0, mn = INFINITY;
         p->pair_first[i] = (int)np;
-        int no = density_range(p, a, i, jl, nown, cutsq_i, row, 1, &rhoi, p->pair_j + np, &bad, other);
+        int no = kern->density[1](p, a, i, jl, nown, cutsq_i, row1, &rhoi, p->pair_j + np, &mn);
         np += (size_t)no;
-        int ng = density_range(p, a, i, jl + nown, nb->nghost[i], cutsq_i, row, 0, &rhoi, p->pair_j + np, &bad, other);
+        int ng = kern->density[0](p, a, i, jl + nown, nghost, cutsq_i, row1, &rhoi, p->pair_j + np, &mn);
         np += (size_t)ng;
         p->pair_nown[i] = no;
         p->pair_nghost[i] = ng;
         p->rho[i] += rhoi;
+        if (mn < rminsq) {
+            /* Rare: name the neighbour that came too close. */
+            const int *pj = p->pair_j + p->pair_first[i];
+            for (int k = 0; k < no + ng; k++) {
+                int j = pj[k];
+                double dx = a->x[i][0] - a->x[j][0], dy = a->x[i][1] - a->x[j][1], dz = a->x[i][2] - a->x[j][2];
+                if (dx * dx + dy * dy + dz * dz < rminsq) {
+                    bad = i;
+                    *other = j;
+                }
+            }
+        }
     }
+    p->npairs = np;
     return bad;
+}
+
+/* Pass 2 over every owned atom (eam_compute has the virial's routes). */
+static void pair_pass(eam *p, atoms *a, int eflag, int peratom, double cx, double cy, double cz,
+                      double *e, double vir[6], double vg[6])
+{
+    const int nt = p->ntypes;
+    const eam_kernel *kern = p->kernel;
+    int longest = 0;
+    for (int i = 0; i < a->nlocal; i++) {
+        int n = p->pair_nown[i] > p->pair_nghost[i] ? p->pair_nown[i] : p->pair_nghost[i];
+        longest = n > longest ? n : longest;
+    }
+    scratch_reserve(p, longest);
+    for (int i = 0; i < a->nlocal; i++) {
+        const double *row2 = p->c2 + (size_t)16 * (size_t)(a->type[i] - 1) * (size_t)nt * (size_t)p->nr;
+        const int *jl = p->pair_j + p->pair_first[i];
+        int no = p->pair_nown[i], ng = p->pair_nghost[i];
+        double g[3];
+        if (peratom) {
+            pair_forces(p, a, i, jl, no, row2, 1, 1, 1, 1, e, vir, g);
+            pair_forces(p, a, i, jl + no, ng, row2, 0, 1, 1, 1, e, vir, g);
+        } else {
+            kern->pairs[1][eflag](p, a, i, jl, no, row2, e, vir, g);
+            kern->pairs[0][eflag](p, a, i, jl + no, ng, row2, e, vir, g);
+            if (eflag)
+                add_outer(vg, a->x[i][0] - cx, a->x[i][1] - cy, a->x[i][2] - cz, g);
+        }
+    }
 }
 
 static double embedding(eam *p, atoms *a, int eflag, int peratom)
@@ -369,16 +495,6 @@ static double embedding(eam *p, atoms *a, int eflag, int peratom)
     return e;
 }
 
-/* v += r (x) f in the virial's order xx yy zz xy xz yz. */
-static inline void add_outer(double v[6], double rx, double ry, double rz, const double f[3])
-{
-    v[0] += rx * f[0];
-    v[1] += ry * f[1];
-    v[2] += rz * f[2];
-    v[3] += rx * f[1];
-    v[4] += rx * f[2];
-    v[5] += ry * f[2];
-}
 
 int eam_compute(eam *p, atoms *a, const neighbor *nb, halo *h,
                 double *energy, double virial[6], int *other)
@@ -390,7 +506,21 @@ int eam_compute(eam *p, atoms *a, const neighbor *nb, halo *h,
         free(p->fp);
         p->rho = mg_malloc((size_t)p->nmax * sizeof *p->rho);
         p->fp = mg_malloc((size_t)p->nmax * sizeof *p->fp);
+        if (p->kernel->packed) {
+            free(p->rec);
+            p->rec = mg_malloc((size_t)p->nmax * 4 * sizeof *p->rec);
+        }
     }
+    /* Vector kernels read one 32-byte record per neighbour: {x, y, z,
+     * type} in pass 1, {x, y, z, F'} in pass 2. */
+    if (p->kernel->packed)
+        for (int i = 0; i < nall; i++) {
+            double *r = p->rec + 4 * (size_t)i;
+            r[0] = a->x[i][0];
+            r[1] = a->x[i][1];
+            r[2] = a->x[i][2];
+            r[3] = a->type[i];
+        }
     int eflag = energy != NULL, peratom = a->want_peratom && eflag;
     if (peratom) {
         memset(a->eatom, 0, (size_t)a->nlocal * sizeof *a->eatom);
@@ -399,6 +529,9 @@ int eam_compute(eam *p, atoms *a, const neighbor *nb, halo *h,
     int bad = densities(p, a, nb, other);
     double e = embedding(p, a, eflag, peratom);
     halo_forward(h, p->fp, 1);
+    if (p->kernel->packed)
+        for (int i = 0; i < nall; i++)
+            p->rec[4 * (size_t)i + 3] = p->fp[i];
 
     /* The virial. Per pair, W = sum over owned pairs of d (x) f plus half
      * of d (x) f over ghost pairs. Under a barostat the energy is wanted at
@@ -413,27 +546,9 @@ int eam_compute(eam *p, atoms *a, const neighbor *nb, halo *h,
      * separations: periodic images are ghosts). Per-atom virials are
      * tallied pair by pair. */
     double vir[6] = {0, 0, 0, 0, 0, 0}, vg[6] = {0, 0, 0, 0, 0, 0};
-    const int n1 = p->ntypes + 1;
     const double cx = a->nlocal ? a->x[0][0] : 0.0, cy = a->nlocal ? a->x[0][1] : 0.0,
                  cz = a->nlocal ? a->x[0][2] : 0.0;
-    for (int i = 0; i < a->nlocal; i++) {
-        const int ti = a->type[i];
-        const eam_pass2 *const *row = (const eam_pass2 *const *)p->p2 + ti * n1;
-        const int *jl = p->pair_j + p->pair_first[i];
-        int no = p->pair_nown[i], ng = p->pair_nghost[i];
-        double g[3];
-        if (!eflag) {
-            pair_forces(p, a, i, jl, no, row, 1, 0, 0, 0, &e, vir, g);
-            pair_forces(p, a, i, jl + no, ng, row, 0, 0, 0, 0, &e, vir, g);
-        } else if (!peratom) {
-            pair_forces(p, a, i, jl, no, row, 1, 1, 0, 0, &e, vir, g);
-            pair_forces(p, a, i, jl + no, ng, row, 0, 1, 1, 0, &e, vir, g);
-            add_outer(vg, a->x[i][0] - cx, a->x[i][1] - cy, a->x[i][2] - cz, g);
-        } else {
-            pair_forces(p, a, i, jl, no, row, 1, 1, 1, 1, &e, vir, g);
-            pair_forces(p, a, i, jl + no, ng, row, 0, 1, 1, 1, &e, vir, g);
-        }
-    }
+    pair_pass(p, a, eflag, peratom, cx, cy, cz, &e, vir, vg);
     if (eflag && !peratom) {
         double vf[6] = {0, 0, 0, 0, 0, 0};
         for (int i = 0; i < a->nlocal; i++)

@@ -25,8 +25,44 @@
 #include "potential/eam_file.h"
 #include "system/atoms.h"
 
-typedef struct eam_pass1 { double a[4], b[4]; } eam_pass1;   /* rho_{j->i}, rho_{i->j} */
-typedef struct eam_pass2 { double c[16]; } eam_pass2;       /* see eam.c             */
+/* Scratch arrays per atom's pair range (eam.c), each padded by the widest
+ * SIMD width so vector kernels may store whole vectors. */
+#define EAM_NSCRATCH 3
+#define EAM_SIMD_PAD 16
+
+/* Interval m and fraction pp of r in the r tables, LAMMPS' arithmetic, so
+ * the same r lands at the same point bit for bit (the vector kernels
+ * repeat it lane by lane). */
+#define EAM_LOCATE(pp, mm, x, rd, n)                                           \
+    do {                                                                       \
+        pp = (x) * (rd) + 1.0;                                                 \
+        mm = (int)pp;                                                          \
+        if (mm > (n) - 1) mm = (n) - 1;                                        \
+        pp -= mm;                                                              \
+        if (pp > 1.0) pp = 1.0;                                                \
+        mm -= 1;                                                               \
+    } while (0)
+
+struct eam;
+
+/* One implementation of the pair loops for one atom's neighbour range
+ * (eam.c: scalar; eam_simd.c: AVX2, AVX-512). density[owned]: pass 1 over
+ * the list's candidates, returns the accepted ones in out[];
+ * pairs[owned][eflag]: pass 2 over accepted pairs (ghost ranges with
+ * eflag add their virial pair by pair). Same arguments as eam.c's
+ * density_range and pair_forces. */
+typedef struct eam_kernel {
+    const char *name;
+    int packed;                 /* reads eam.rec and eam.pair_row             */
+    int (*density[2])(const struct eam *p, const atoms *a, int i, const int *jl, int n,
+                      const double *cutsq_i, const double *row1, double *rhoi, int *out, double *rsqmin);
+    void (*pairs[2][2])(const struct eam *p, atoms *a, int i, const int *jl, int n, const double *row2,
+                        double *energy, double *vir, double fsum[3]);
+} eam_kernel;
+
+/* The vector kernel named `name` ("avx2", "avx512") if this build and CPU
+ * run it, the widest such for NULL; NULL if none. */
+const eam_kernel *eam_simd_kernel(const char *name);
 
 typedef struct eam {
     enum eam_style style;
@@ -36,16 +72,21 @@ typedef struct eam {
     double dr, rdr, drho, rdrho, rhomax, cut;
     double rmin;                /* closest allowed approach (A): eam.c        */
     double (**frho)[7];         /* [nfrho] -> [nrho][7] spline of F           */
-    eam_pass1 **p1;             /* [(nt+1)^2] -> [nr]                         */
-    eam_pass2 **p2;             /* [(nt+1)^2] -> [nr]                         */
+    double *c1;                 /* [nt*nt][nr][8]  pass 1 (eam.c)             */
+    double *c2;                 /* [nt*nt][nr][16] pass 2 (eam.c)             */
     double *cutpair;            /* [(nt+1)^2] effective cutoff per pair (A)   */
     double *rho, *fp;           /* per atom (owned + ghost)                   */
     int nmax;
     /* Pairs inside the cutoff found by pass 1, reused by pass 2 so it never
      * visits the skin's candidates: per owned atom, owned then ghost ones. */
     int *pair_j, *pair_nown, *pair_nghost, *pair_first;
-    size_t paircap;
+    int *pair_row;              /* each pair's table row, (tj-1) nr + m       */
+    double *rec;                /* [nmax][4] packed per atom (vector kernels) */
+    size_t paircap, npairs;     /* npairs: accepted by the last pass 1        */
     int pairatoms;
+    double *scratch;            /* [EAM_NSCRATCH][scap] per-pair values       */
+    int scap;
+    const eam_kernel *kernel;   /* chosen at setup (eam.c select_kernel)      */
 } eam;
 
 /* Spline the tables and build packed coefficients. Takes ownership of tab. */

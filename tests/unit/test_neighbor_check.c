@@ -215,9 +215,12 @@ static long missing_pairs(md *s, const box *b0, const trial *t, long *needed)
                 int found = 0;
                 int lj = local[j];
                 if (lj >= 0 && !im[0] && !im[1] && !im[2]) {
-                    int lo = i < lj ? i : lj, hi = i < lj ? lj : i;
-                    for (int k = 0; k < nb->nown[lo] && !found; k++)
-                        found = nb->neigh[nb->first[lo] + k] == hi;
+                    /* An owned pair is listed once, by either atom (the
+                     * half stencil picks the one whose bin comes first). */
+                    for (int k = 0; k < nb->nown[i] && !found; k++)
+                        found = nb->neigh[nb->first[i] + k] == lj;
+                    for (int k = 0; k < nb->nown[lj] && !found; k++)
+                        found = nb->neigh[nb->first[lj] + k] == i;
                 } else {
                     for (int k = 0; k < nb->nghost[i] && !found; k++) {
                         int g = nb->neigh[nb->first[i] + nb->nown[i] + k];

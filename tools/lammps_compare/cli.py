@@ -108,9 +108,16 @@ def parse_args(argv):
     p.add_argument("--mgmd-elements", metavar="EL[,EL...]",
                    help="testing: give mgmd this element mapping instead of ELEMENTs, "
                         "to prove that a wrong answer is caught")
+    p.add_argument("--force-tol", type=float, metavar="EV_PER_A",
+                   help=f"largest per-atom force difference allowed (default {TOL_FORCE:g} eV/A; "
+                        "1e-10 asks for agreement to round-off, as tests/lammps does per kernel)")
     # Substitute a LAMMPS-backed stand-in for mgmd: tests this tool without mgmd.
     p.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.force_tol is not None:
+        if not args.force_tol > 0:
+            p.error("--force-tol must be positive")
+        globals()["TOL_FORCE"] = args.force_tol  # read by compare_step
 
     if args.steps < 0:
         p.error("--steps must be >= 0")
