@@ -36,16 +36,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     par_init(&argc, &argv);
-    md s;
-    outputs out;
-    fix_list fixes;
-    deck dk;
-    md_init(&s);
-    outputs_init(&out, &s);
-    fixes_init(&fixes);
-    deck_init(&dk, &s, &out, &fixes);
-
-    const char *path = NULL, *restart = NULL;
+    /* Help and version first, before anything is allocated. */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -62,6 +53,26 @@ int main(int argc, char **argv)
             }
             par_finalize();
             return MG_EXIT_OK;
+        } else if (!strcmp(a, "-var") || !strcmp(a, "-v")) {
+            i += 2; /* a value may look like an option */
+        } else if (!strcmp(a, "-restart")) {
+            i += 1;
+        }
+    }
+    md s;
+    outputs out;
+    fix_list fixes;
+    deck dk;
+    md_init(&s);
+    outputs_init(&out, &s);
+    fixes_init(&fixes);
+    deck_init(&dk, &s, &out, &fixes);
+
+    const char *path = NULL, *restart = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "--version")) {
+            continue; /* answered above */
         } else if (!strcmp(a, "-var") || !strcmp(a, "-v")) {
             if (i + 2 >= argc) {
                 if (par_rank() == 0)

@@ -246,9 +246,11 @@ void neighbor_build(neighbor *nb, const atoms *a, const box *b, int64_t step)
             }
         }
         nb->nown[i] = (int)(nb->nneigh - (size_t)nb->first[i]);
-        reserve(nb, (size_t)ng);
-        memcpy(nb->neigh + nb->nneigh, ghostbuf, (size_t)ng * sizeof(int));
-        nb->nneigh += (size_t)ng;
+        if (ng > 0) {
+            reserve(nb, (size_t)ng);
+            memcpy(nb->neigh + nb->nneigh, ghostbuf, (size_t)ng * sizeof(int));
+            nb->nneigh += (size_t)ng;
+        }
         nb->nghost[i] = ng;
     }
     free(ghostbuf);
