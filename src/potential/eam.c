@@ -447,16 +447,11 @@ static void pair_pass(eam *p, atoms *a, int eflag, int peratom, double cx, doubl
 {
     const int nt = p->ntypes;
     const eam_kernel *kern = p->kernel;
-    int longest = 0;
-    for (int i = 0; i < a->nlocal; i++) {
-        int n = p->pair_nown[i] > p->pair_nghost[i] ? p->pair_nown[i] : p->pair_nghost[i];
-        longest = n > longest ? n : longest;
-    }
-    scratch_reserve(p, longest);
     for (int i = 0; i < a->nlocal; i++) {
         const double *row2 = p->c2 + (size_t)16 * (size_t)(a->type[i] - 1) * (size_t)nt * (size_t)p->nr;
         const int *jl = p->pair_j + p->pair_first[i];
         int no = p->pair_nown[i], ng = p->pair_nghost[i];
+        scratch_reserve(p, no > ng ? no : ng);
         double g[3];
         if (peratom) {
             pair_forces(p, a, i, jl, no, row2, 1, 1, 1, 1, e, vir, g);
