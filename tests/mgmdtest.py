@@ -31,15 +31,17 @@ def mpi_prefix(np_):
     return cmd
 
 
-def run_mgmd(deck_text, workdir, np_=None, args=(), timeout=1200, check=True):
-    """Write deck_text to workdir/in.deck and run mgmd there. Returns the
-    CompletedProcess; raises with mgmd's output if check and it failed."""
+def run_mgmd(deck_text, workdir, np_=None, args=(), timeout=1200, check=True, env=None):
+    """Write deck_text to workdir/in.deck and run mgmd there (env: variables
+    added to the environment). Returns the CompletedProcess; raises with
+    mgmd's output if check and it failed."""
     os.makedirs(workdir, exist_ok=True)
     deck = os.path.join(workdir, "in.deck")
     with open(deck, "w") as f:
         f.write(deck_text)
     cmd = mpi_prefix(np_) + [mgmd_binary(), *args, "in.deck"]
-    p = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout)
+    p = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout,
+                       env=dict(os.environ, **env) if env else None)
     if check and p.returncode != 0:
         sys.stderr.write(p.stdout[-4000:] + p.stderr[-4000:])
         raise RuntimeError("mgmd failed (exit %d): %s" % (p.returncode, " ".join(cmd)))

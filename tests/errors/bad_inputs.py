@@ -266,6 +266,11 @@ CASES = [
 
 MULTI = ("unknown command", "potential: truncated fs file", "data: truncated Atoms")  # also on 3 ranks
 
+# Cases whose bad input is in the environment, not the deck.
+CASES.append(("MGMD_KERNEL names pair loops that do not exist", HEAD + GOOD_POT, {},
+              r"MGMD_KERNEL=avx9: not available on this CPU or in this build \(scalar"))
+ENV = {"MGMD_KERNEL names pair loops that do not exist": {"MGMD_KERNEL": "avx9"}}
+
 
 def run_case(name, deck, files, pattern, want, np_):
     """One case in its own folder: (ok, the lines to print)."""
@@ -274,7 +279,7 @@ def run_case(name, deck, files, pattern, want, np_):
             with open(os.path.join(wd, fn), "w") as f:
                 f.write(content)
         try:
-            p = mt.run_mgmd(deck, wd, np_=np_, timeout=120, check=False)
+            p = mt.run_mgmd(deck, wd, np_=np_, timeout=120, check=False, env=ENV.get(name))
         except subprocess.TimeoutExpired:
             return False, [f"FAIL {name}: hung (np={np_})"]
     msg = p.stderr
