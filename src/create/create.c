@@ -2,20 +2,31 @@
  * (or runs the whole random placement) in the same order with the same
  * counter-based numbers and keeps those decomp_owner() gives it, so ids
  * (site index + 1), positions and species do not depend on the rank count.
- * Species: largest-remainder counts of frac*N; each site's 64-bit Philox key
- * is sorted, and the sites between successive count thresholds get
- * successive species. Random positions: random sequential addition in a
- * periodic cube, overlaps tested on a cell grid (cells no narrower than
- * mindist unless there is one; at most 256 a side); after 2000 N + 100000
- * attempts it gives up with the same message on every rank. Each rank holds
- * 8 bytes per site (keys), plus 32 per atom for random positions: a set-up
- * cost. No communication. */
+ *
+ * Species: largest-remainder counts of frac*N; each site has a 64-bit Philox
+ * key, and the sites between successive count thresholds on the keys get
+ * successive species. The thresholds are order statistics of all N keys,
+ * found by a distributed radix selection (select_keys, below): each rank
+ * recomputes the keys of a block of N/P site indices, so no rank holds
+ * O(N) memory for them; it costs two passes over the block and seven
+ * global sums of histograms (512 KB once, a few KB after), the builders'
+ * only communication. Lattice sites are enumerated on every rank (O(N)
+ * time, no memory for the sites not kept; a site's key is computed only
+ * by the rank that keeps it).
+ *
+ * Random positions: random sequential addition in a periodic cube,
+ * overlaps tested on a cell grid (cells no narrower than mindist unless
+ * there is one; at most 256 a side); after 2000 N + 100000 attempts it
+ * gives up with the same message on every rank. Every rank runs the whole
+ * placement and holds all N positions (24 bytes per atom plus 8 for the
+ * cell lists): a set-up cost, O(N) memory per rank. */
 #include "create/create.h"
 #include "core/elements.h"
 #include "core/error.h"
 #include "core/numbers.h"
 #include "core/rng.h"
 #include "core/units.h"
+#include "parallel/parallel.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -146,30 +157,179 @@ static uint64_t site_key(uint64_t seed, int64_t g)
     return ((uint64_t)w[0] << 32) | w[1];
 }
 
+/* ---- Distributed exact selection ----------------------------------------
+ *
+ * select_keys finds the r-th smallest (0-based, counting equal keys as
+ * often as they occur) of n keys that any rank can recompute from the site
+ * index, without any rank holding them all: exactly the element a sort of
+ * all n keys would put at position r, ties included. Radix selection, most
+ * significant digit first: rank p looks only at the indices of its block
+ * [lo, hi) (n/P of them). Each round knows, for each wanted rank, the
+ * leading bits of the answer found so far (its prefix) and how many keys
+ * with that prefix lie below the answer's position (left); every rank
+ * histograms the next digit of its keys that carry the prefix, a sum over
+ * the ranks (par_sum_i64s) gives the global histogram, and the digit is the
+ * bin where the running count passes left. When all 64 bits are found the
+ * prefix is the key. Wanted ranks that share a prefix share a histogram
+ * (all share it in round 0), so the rounds serve up to SELECT_BATCH of them
+ * at once.
+ *
+ * Digits: 16 bits first (65,536 bins), over every key; then six of 8 bits
+ * (256 bins per distinct prefix), over the keys with a wanted top digit,
+ * about n/65,536 per prefix. Round 1 computes the keys a second time and
+ * keeps those in a candidate list; later rounds read and shrink it. So each
+ * rank computes each key of its block twice, and the sums carry 512 KB once
+ * and at most SELECT_BATCH x 2 KB six times (16-bit digits all the way
+ * would sum 512 KB per prefix in every round). Memory per rank: two
+ * histograms of 512 KB, and the candidates (at most the block, when most
+ * keys share a top digit). Collective: every rank calls it with the same n,
+ * key function and ranks. */
+#define SELECT_ROUNDS 7
+static const int select_bits[SELECT_ROUNDS] = {16, 8, 8, 8, 8, 8, 8};
+#define SELECT_MAX_BINS (1 << 16)
+#define SELECT_BATCH 16
+_Static_assert(SELECT_BATCH * 256 <= SELECT_MAX_BINS, "the histograms of rounds 1-6 fit in round 0's");
+
+/* Index of p in the sorted distinct prefixes gp[0..ng-1], or -1. */
+static int prefix_group(const uint64_t *gp, int ng, uint64_t p)
+{
+    int lo = 0, hi = ng;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (gp[mid] < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ng && gp[lo] == p ? lo : -1;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
 
-/* Thresholds on the random keys of n sites such that the sites with keys in
- * [thr[k-1], thr[k]) get species k: exact counts, random placement. Every
- * rank computes all keys (8 bytes a site), a set-up cost only. */
-static uint64_t *species_thresholds(uint64_t seed, int64_t n, int ns, const double *frac)
+static void select_batch(int64_t lo, int64_t hi, select_key_fn key, const void *ctx, int nr,
+                         const int64_t *rank, uint64_t *out, int64_t *hloc, int64_t *hsum)
 {
-    uint64_t *keys = mg_malloc((size_t)n * sizeof *keys);
-    for (int64_t g = 0; g < n; g++)
-        keys[g] = site_key(seed, g);
-    qsort(keys, (size_t)n, sizeof *keys, cmp_u64);
-    int64_t count[BUILD_MAX_SPECIES];
+    uint64_t prefix[SELECT_BATCH], gp[SELECT_BATCH];
+    int64_t left[SELECT_BATCH];
+    int grp[SELECT_BATCH];
+    uint64_t *cand = NULL;
+    size_t ncand = 0, cap = 0;
+    for (int i = 0; i < nr; i++) {
+        prefix[i] = 0;
+        left[i] = rank[i];
+    }
+    int known = 0; /* bits of the answer found */
+    for (int round = 0; round < SELECT_ROUNDS; round++) {
+        int bits = select_bits[round], shift = 64 - known - bits;
+        int64_t nbins = (int64_t)1 << bits;
+        uint64_t mask = (uint64_t)nbins - 1;
+        /* Distinct prefixes, sorted (one, empty, in round 0). */
+        int ng = 0;
+        if (round == 0) {
+            gp[ng++] = 0;
+            for (int i = 0; i < nr; i++)
+                grp[i] = 0;
+        } else {
+            memcpy(gp, prefix, (size_t)nr * sizeof *gp);
+            qsort(gp, (size_t)nr, sizeof *gp, cmp_u64);
+            for (int i = 0; i < nr; i++)
+                if (ng == 0 || gp[ng - 1] != gp[i])
+                    gp[ng++] = gp[i];
+            for (int i = 0; i < nr; i++)
+                grp[i] = prefix_group(gp, ng, prefix[i]);
+        }
+        memset(hloc, 0, (size_t)(ng * nbins) * sizeof *hloc);
+        if (round == 0) {
+            for (int64_t g = lo; g < hi; g++)
+                hloc[key(ctx, g) >> shift]++;
+        } else if (round == 1) {
+            for (int64_t g = lo; g < hi; g++) {
+                uint64_t k = key(ctx, g);
+                int j = prefix_group(gp, ng, k >> (64 - known));
+                if (j < 0)
+                    continue;
+                hloc[j * nbins + (int64_t)((k >> shift) & mask)]++;
+                if (ncand == cap) {
+                    cap = cap ? 2 * cap : 1024;
+                    cand = mg_realloc(cand, cap * sizeof *cand);
+                }
+                cand[ncand++] = k;
+            }
+        } else {
+            size_t kept = 0;
+            for (size_t c = 0; c < ncand; c++) {
+                uint64_t k = cand[c];
+                int j = prefix_group(gp, ng, k >> (64 - known));
+                if (j < 0)
+                    continue;
+                hloc[j * nbins + (int64_t)((k >> shift) & mask)]++;
+                cand[kept++] = k;
+            }
+            ncand = kept;
+        }
+        par_sum_i64s(hloc, hsum, (int)(ng * nbins));
+        for (int i = 0; i < nr; i++) {
+            const int64_t *h = hsum + grp[i] * nbins;
+            int64_t d = 0;
+            while (d < nbins - 1 && left[i] >= h[d])
+                left[i] -= h[d++];
+            prefix[i] = (prefix[i] << bits) | (uint64_t)d;
+        }
+        known += bits;
+    }
+    free(cand);
+    memcpy(out, prefix, (size_t)nr * sizeof *out);
+}
+
+void select_keys(int64_t n, select_key_fn key, const void *ctx, int nr, const int64_t *rank, uint64_t *out)
+{
+    if (nr <= 0)
+        return;
+    int64_t P = par_size(), r = par_rank();
+    int64_t lo = r * (n / P) + (r < n % P ? r : n % P);
+    int64_t hi = lo + n / P + (r < n % P);
+    int64_t *hloc = mg_malloc((size_t)SELECT_MAX_BINS * sizeof *hloc);
+    int64_t *hsum = mg_malloc((size_t)SELECT_MAX_BINS * sizeof *hsum);
+    for (int i = 0; i < nr; i += SELECT_BATCH)
+        select_batch(lo, hi, key, ctx, nr - i < SELECT_BATCH ? nr - i : SELECT_BATCH, rank + i, out + i,
+                     hloc, hsum);
+    free(hloc);
+    free(hsum);
+}
+
+static uint64_t alloy_key(const void *seed, int64_t g)
+{
+    return site_key(*(const uint64_t *)seed, g);
+}
+
+void alloy_thresholds(uint64_t seed, int64_t n, int ns, const double *frac, uint64_t *thr)
+{
+    int64_t count[BUILD_MAX_SPECIES], want[BUILD_MAX_SPECIES] = {0};
+    uint64_t got[BUILD_MAX_SPECIES] = {0};
     species_counts(n, ns, frac, count);
-    uint64_t *thr = mg_malloc((size_t)ns * sizeof *thr);
+    int nw = 0;
     int64_t cum = 0;
     for (int k = 0; k < ns; k++) {
         cum += count[k];
-        thr[k] = cum < n ? keys[cum] : UINT64_MAX;
+        if (cum < n)
+            want[nw++] = cum;
     }
-    free(keys);
+    select_keys(n, alloy_key, &seed, nw, want, got);
+    cum = 0;
+    for (int k = 0, w = 0; k < ns; k++) {
+        cum += count[k];
+        thr[k] = cum < n ? got[w++] : UINT64_MAX;
+    }
+}
+
+static uint64_t *species_thresholds(uint64_t seed, int64_t n, int ns, const double *frac)
+{
+    uint64_t *thr = mg_malloc((size_t)ns * sizeof *thr);
+    alloy_thresholds(seed, n, ns, frac, thr);
     return thr;
 }
 
@@ -196,15 +356,24 @@ static void new_box(md *s, const double len[3])
     md_decompose(s);
 }
 
-static void add_if_mine(md *s, int64_t id, int type, double x[3])
+static int is_mine(const md *s, const double x[3])
 {
     double l[3];
     box_to_lamda(&s->box, x, l);
-    if (decomp_owner(&s->dc, l) == s->dc.rank) {
-        int img[3] = {0, 0, 0};
-        box_remap(&s->box, x, img);
-        atoms_add(&s->atoms, id, type, x, NULL, img);
-    }
+    return decomp_owner(&s->dc, l) == s->dc.rank;
+}
+
+static void add_atom(md *s, int64_t id, int type, double x[3])
+{
+    int img[3] = {0, 0, 0};
+    box_remap(&s->box, x, img);
+    atoms_add(&s->atoms, id, type, x, NULL, img);
+}
+
+static void add_if_mine(md *s, int64_t id, int type, double x[3])
+{
+    if (is_mine(s, x))
+        add_atom(s, id, type, x);
 }
 
 int build_lattice(md *s, const char *style, double a, double covera, const int cells[3],
@@ -235,8 +404,10 @@ int build_lattice(md *s, const char *style, double a, double covera, const int c
                 for (int k = 0; k < nb; k++, g++) {
                     double x[3] = {(ix + basis[k][0]) * cell[0] * a, (iy + basis[k][1]) * cell[1] * a,
                                    (iz + basis[k][2]) * cell[2] * a};
+                    if (!is_mine(s, x))
+                        continue;
                     int type = thr ? 1 + species_of(thr, nspecies, site_key(seed, g)) : type_of_kind[kind[k]];
-                    add_if_mine(s, g + 1, type, x);
+                    add_atom(s, g + 1, type, x);
                 }
     free(thr);
     s->atoms.natoms = n;

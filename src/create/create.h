@@ -4,7 +4,9 @@
  *
  * Every builder is rank-independent: it enumerates the same global sites in
  * the same order on every rank, draws counter-based random numbers keyed by
- * (seed, site), and each rank keeps the sites inside its sub-domain. */
+ * (seed, site), and each rank keeps the sites inside its sub-domain. The
+ * alloy builders' species thresholds are the one step that communicates
+ * (alloy_thresholds, a few global sums), so they are collective. */
 #ifndef MGMD_BUILD_H
 #define MGMD_BUILD_H
 
@@ -34,6 +36,27 @@ int lattice_basis(const char *style, double covera, double cell[3], double basis
 int build_lattice(md *s, const char *style, double a, double covera, const int cells[3],
                   const int *type_of_kind, int nspecies, const double *alloy_frac, uint64_t seed,
                   char *err, int errlen);
+
+/* Species thresholds of an alloy of n sites (lattice sites or atoms) with
+ * species fractions frac[0..ns-1], ns <= BUILD_MAX_SPECIES: with the
+ * largest-remainder counts c_k and cum_k = c_0 + ... + c_k, thr[k] is the
+ * cum_k-th smallest (0-based) of the sites' random keys (seed, site index),
+ * or UINT64_MAX when cum_k = n; a site whose key lies in [thr[k-1], thr[k])
+ * gets species k. Exactly the elements of a sorted array of all n keys, but
+ * found by select_keys: no rank holds O(n) memory. Collective. */
+void alloy_thresholds(uint64_t seed, int64_t n, int ns, const double *frac, uint64_t *thr);
+
+/* The key of site (or item) g, 0 <= g < n, from ctx; any rank can compute
+ * any g's. */
+typedef uint64_t (*select_key_fn)(const void *ctx, int64_t g);
+/* out[i] = the rank[i]-th smallest (0-based, equal keys counted as often as
+ * they occur) of key(ctx, 0 .. n-1), for 0 <= rank[i] < n, i < nr; ranks in
+ * any order, repeats allowed. Distributed radix selection: each rank
+ * computes the keys of n/P indices twice and holds no more of them than
+ * that (about n/65536/P in practice); per batch of 16 ranks, seven global
+ * sums of histograms (one of 512 KB, six of at most 32 KB).
+ * Collective: every rank passes the same n, key and ranks. */
+void select_keys(int64_t n, select_key_fn key, const void *ctx, int nr, const int64_t *rank, uint64_t *out);
 
 /* N atoms at random positions in a cube of number density rho (A^-3), no
  * two closer than mindist (A); species fractions exact as above. */
