@@ -1,14 +1,24 @@
 /* LAMMPS data files (data_file.h). Reading: rank 0 parses; the header goes
  * out as one struct, then each section in blocks of 65536 lines, 8 doubles
- * a line (ids bit-copied); each rank keeps the atoms decomp_owner() gives it
+ * a line (ids bit-copied), with the block's first line number and rank 0's
+ * parse error if any; each rank keeps the atoms decomp_owner() gives it
  * from the position as read, wrapped into the box with image flags updated.
- * Only rank 0 sees every line, so it alone checks that ids are unique and
- * that velocities name known atoms; it broadcasts each block's error before
- * the block, so all ranks fail together ("path:line: ..."), and a final sum
- * checks that every atom was placed. Writing: header by rank 0, sections
- * funnelled through it (funnel.h), numbers in %.17g (exact round trip).
- * Communication: broadcasts from rank 0 per section and block and one sum
- * when reading; status broadcasts and the funnel's messages when writing. */
+ * No rank holds anything of every atom: the id checks are distributed.
+ * Unique ids: each rank keeps the line of each atom it placed; after an
+ * Atoms section (or before failing inside one) the (id, line) pairs go to
+ * the rank a hash of the id names (P - 1 rounds of paired send/receive),
+ * which finds repeats among its share, and the earliest second occurrence
+ * over all ranks is reported. Velocities: each owner marks the atoms given
+ * one, a line found by no owner names no atom; per block a sum and a min
+ * decide, and the earliest offending line wins. Every error is the one at
+ * the earliest line, as a one-pass reader would report it; all ranks fail
+ * together ("path:line: ..."), and a final sum checks every atom was
+ * placed. Writing: header by rank 0, sections funnelled through it
+ * (funnel.h), numbers in %.17g (exact round trip).
+ * Communication: broadcasts from rank 0 per section and block, two
+ * reductions per Velocities block, the id exchange per Atoms section and
+ * one sum when reading; status broadcasts and the funnel's messages when
+ * writing. */
 #include "io/data_file.h"
 #include "core/elements.h"
 #include "core/error.h"
@@ -22,6 +32,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +247,189 @@ static int skip_blank(struct reader *r)
     return 0;
 }
 
+/* The rank that checks id for repeats: the high bits of a Fibonacci
+ * multiplicative hash (as core/idmap), so ids spread evenly over the ranks
+ * whatever their stride (id mod P would send every id of a file holding
+ * only even ids to the even ranks). */
+static int check_rank(int64_t id, int nranks)
+{
+    uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+    return (int)((h >> 32) % (uint64_t)nranks);
+}
+
+/* What a checking rank knows of the ids sent to it: per distinct id (its
+ * index in the map) the two smallest lines it appears on, and the id whose
+ * second line is the smallest so far (any change to an id lowers its
+ * second line, so a running minimum is exact). */
+struct repeats {
+    idmap map;
+    int *first, *second;
+    int n;
+    int best, best_first;
+    int64_t best_id;
+};
+
+static void repeats_add(struct repeats *rp, int64_t id, int line)
+{
+    int j = idmap_put(&rp->map, id, rp->n);
+    if (j < 0) {
+        j = rp->n++;
+        rp->first[j] = line;
+        rp->second[j] = INT_MAX;
+        return;
+    }
+    if (line < rp->first[j]) {
+        rp->second[j] = rp->first[j];
+        rp->first[j] = line;
+    } else if (line < rp->second[j]) {
+        rp->second[j] = line;
+    }
+    if (rp->second[j] < rp->best) {
+        rp->best = rp->second[j];
+        rp->best_first = rp->first[j];
+        rp->best_id = id;
+    }
+}
+
+/* Messages of the id exchange stay below INT_MAX bytes (par_sendrecv):
+ * at most this many (id, line) records each. */
+enum { ID_CHUNK = 1 << 26 };
+
+/* Collective: the earliest line on which an atom id placed so far appears
+ * for the second time (INT_MAX if none), with that id and the line of its
+ * first appearance, the same on every rank. line[i] is the line of this
+ * rank's atom i. Each rank sends its (id, line) pairs to check_rank(id)
+ * and holds only what it receives: O(N/P) memory, not O(N). */
+static int first_repeat(const atoms *a, const int *line, int64_t *id_out, int *first_out)
+{
+    int P = par_size(), me = par_rank(), n = a->nlocal;
+    int64_t *cnt = mg_calloc((size_t)P, sizeof *cnt), *in = mg_malloc((size_t)P * sizeof *in);
+    size_t *pos = mg_malloc((size_t)P * sizeof *pos);
+    for (int i = 0; i < n; i++)
+        cnt[check_rank(a->id[i], P)]++;
+    par_sum_i64s(cnt, in, P); /* in[me]: how many records this rank receives */
+    /* Records for the other ranks, grouped by destination; this rank's
+     * own share is read from the atoms directly. */
+    int64_t most = 0;
+    size_t sum = 0;
+    for (int t = 0; t < P; t++) {
+        pos[t] = sum;
+        if (t != me) {
+            sum += (size_t)cnt[t];
+            most = cnt[t] > most ? cnt[t] : most;
+        }
+    }
+    int64_t *sbuf = mg_malloc(2 * (sum ? sum : 1) * sizeof *sbuf);
+    for (int i = 0; i < n; i++) {
+        int t = check_rank(a->id[i], P);
+        if (t == me)
+            continue;
+        size_t q = pos[t]++;
+        sbuf[2 * q] = a->id[i];
+        sbuf[2 * q + 1] = line[i];
+    }
+    struct repeats rp = {{NULL, NULL, 0}, NULL, NULL, 0, INT_MAX, 0, 0};
+    size_t nin = (size_t)(in[me] > 0 ? in[me] : 1);
+    idmap_init(&rp.map, in[me]);
+    rp.first = mg_malloc(nin * sizeof *rp.first);
+    rp.second = mg_malloc(nin * sizeof *rp.second);
+    /* Every pair of ranks exchanges in the same number of rounds, the
+     * most any rank needs for any destination. */
+    int64_t rounds = par_max_i64((most + ID_CHUNK - 1) / ID_CHUNK);
+    void *rbuf = NULL;
+    size_t rcap = 0;
+    for (int k = 0; k < P; k++) {
+        int dest = (me + k) % P, src = (me - k + P) % P;
+        if (k == 0) {
+            for (int i = 0; i < n; i++)
+                if (check_rank(a->id[i], P) == me)
+                    repeats_add(&rp, a->id[i], line[i]);
+            continue;
+        }
+        const int64_t *mine = sbuf + 2 * (pos[dest] - (size_t)cnt[dest]);
+        for (int64_t c = 0; c < rounds; c++) {
+            int64_t from = c * ID_CHUNK, part = cnt[dest] - from;
+            part = part < 0 ? 0 : part > ID_CHUNK ? ID_CHUNK : part;
+            size_t got = par_sendrecv(mine + 2 * (part ? from : 0), (size_t)part * 2 * sizeof *mine, dest, &rbuf,
+                                      &rcap, src);
+            const int64_t *r = rbuf;
+            for (size_t q = 0; q < got / (2 * sizeof *r); q++)
+                repeats_add(&rp, r[2 * q], (int)r[2 * q + 1]);
+        }
+    }
+    free(rbuf);
+    free(sbuf);
+    free(rp.first);
+    free(rp.second);
+    idmap_free(&rp.map);
+    free(cnt);
+    free(in);
+    free(pos);
+    /* A line holds one atom, and its id one checking rank: the rank whose
+     * line wins is the only one that passes its id and first line. */
+    int line_out = par_min_int(rp.best);
+    int wins = line_out != INT_MAX && rp.best == line_out;
+    *id_out = par_max_i64(wins ? rp.best_id : 0);
+    *first_out = par_max_int(wins ? rp.best_first : 0);
+    return line_out;
+}
+
+/* The id of line k of a block (bit-copied into its first double). */
+static int64_t block_id(const double *blk, int k)
+{
+    int64_t id;
+    memcpy(&id, blk + (size_t)k * 8, sizeof id);
+    return id;
+}
+
+/* Collective: the velocities of a block's first n lines (line line0 + k)
+ * to the atoms this rank owns (ids: id -> local index), marking them in
+ * given[]. Returns the earliest line that gives an atom a second velocity
+ * or names no atom (INT_MAX if none), its message in err. A line names no
+ * atom if no rank found it: a sum over ranks tells whether there is one,
+ * and only then a per-line sum finds the first. */
+static int velocity_block(atoms *a, const idmap *ids, unsigned char *given, const double *blk, int n, int line0,
+                          const char *path, char *err, size_t errlen)
+{
+    int found = 0, twice = INT_MAX;
+    for (int k = 0; k < n; k++) {
+        const double *v = blk + (size_t)k * 8;
+        int i = idmap_find(ids, block_id(blk, k));
+        if (i < 0)
+            continue;
+        found++;
+        if (given[i]) {
+            if (twice == INT_MAX)
+                twice = line0 + k;
+            continue;
+        }
+        given[i] = 1;
+        a->v[i][0] = v[1];
+        a->v[i][1] = v[2];
+        a->v[i][2] = v[3];
+    }
+    twice = par_min_int(twice);
+    int unknown = INT_MAX;
+    if (par_sum_int(found) < n) {
+        int64_t *mine = mg_calloc((size_t)n, sizeof *mine), *all = mg_malloc((size_t)n * sizeof *all);
+        for (int k = 0; k < n; k++)
+            mine[k] = idmap_find(ids, block_id(blk, k)) >= 0;
+        par_sum_i64s(mine, all, n);
+        for (int k = 0; k < n && unknown == INT_MAX; k++)
+            if (!all[k])
+                unknown = line0 + k;
+        free(mine);
+        free(all);
+    }
+    if (twice < unknown)
+        snprintf(err, errlen, "%s:%d: velocity of atom id %lld given twice", path, twice,
+                 (long long)block_id(blk, twice - line0));
+    else if (unknown != INT_MAX)
+        snprintf(err, errlen, "%s:%d: velocity for atom id %lld, which the Atoms section does not have", path,
+                 unknown, (long long)block_id(blk, unknown - line0));
+    return twice < unknown ? twice : unknown;
+}
+
 void data_read(md *s, const char *path)
 {
     if (s->have_box)
@@ -257,11 +451,15 @@ void data_read(md *s, const char *path)
         if (r.f) fclose(r.f);
         mg_fail_all("%s", h.err);
     }
-    /* Before anything is sized by the header: the atoms, and rank 0's two
-     * id maps of every atom (about 32 bytes each). */
+    /* Before anything is sized by the header: a rank's share of the atoms.
+     * The id checks' temporaries (a line number and a velocity mark per
+     * atom placed; the id exchange's records and map, 40-90 bytes per
+     * atom of a rank's share) are freed before the neighbour lists that
+     * the per-atom figure is sized for exist, so they fit within it. No
+     * rank needs more than its share (rank 0 reads in blocks). */
     char what[600];
     snprintf(what, sizeof what, "%s: the header's %lld atoms", path, (long long)h.natoms);
-    double need = MEM_BYTES_PER_ATOM * (double)h.natoms / par_size() + (root ? 64.0 * (double)h.natoms : 0.0);
+    double need = MEM_BYTES_PER_ATOM * (double)h.natoms / par_size();
     char merr[1000] = "";
     int too_big = mem_check(need, par_size(), what, merr, sizeof merr) != 0;
     if (par_max_int(too_big)) {
@@ -290,13 +488,13 @@ void data_read(md *s, const char *path)
     double *blk = mg_malloc((size_t)BLOCK * 8 * sizeof(double));
     int seen_atoms = 0;
     idmap ids = {NULL, NULL, 0};
-    /* Rank 0 sees every line: it checks ids are unique (value: their line)
-     * and that velocities name known atoms. */
-    idmap lineof = {NULL, NULL, 0}, velof = {NULL, NULL, 0};
-    if (root) {
-        idmap_init(&lineof, h.natoms);
-        idmap_init(&velof, h.natoms);
-    }
+    /* The distributed id checks: per atom placed here, the line it came
+     * from (atom_line, for first_repeat) and whether a velocity was given
+     * (given, sized at each Velocities section). */
+    int *atom_line = NULL;
+    size_t line_cap = 0;
+    unsigned char *given = NULL;
+    int ngiven = 0;
     for (;;) {
         char sec[64] = "", errbuf[512] = "";
         int status = 0;
@@ -334,19 +532,30 @@ void data_read(md *s, const char *path)
             int64_t dup = 0;
             idmap_free(&ids);
             idmap_build(&ids, s->atoms.id, s->atoms.nlocal, &dup); /* ids are unique: checked above */
+            given = mg_realloc(given, (size_t)(s->atoms.nlocal > 0 ? s->atoms.nlocal : 1));
+            memset(given + ngiven, 0, (size_t)(s->atoms.nlocal - ngiven));
+            ngiven = s->atoms.nlocal;
         }
         int first = 1;
         while (done < count) {
             int nblk = (int)(count - done < BLOCK ? count - done : BLOCK);
+            /* The block's lines are consecutive in the file (a blank line
+             * inside a section is an error): line k is line0 + k. nok: the
+             * lines read before an error, which are checked and reported
+             * first if one of them is wrong (the earliest line wins). */
+            int nok = nblk, line0 = 0;
             if (root) {
                 if (first && !skip_blank(&r))
                     snprintf(errbuf, sizeof errbuf, "%s:%d: file ends before the %s section's lines", path, r.line, sec);
-                for (int k = 0; k < nblk && !errbuf[0]; k++) {
+                int k = 0;
+                for (; k < nblk && !errbuf[0]; k++) {
                     if (!(first && k == 0) && !next_line(&r)) {
                         snprintf(errbuf, sizeof errbuf, "%s:%d: file ends after %lld of %lld lines of %s", path,
                                  r.line, done + k, count, sec);
                         break;
                     }
+                    if (k == 0)
+                        line0 = r.line;
                     double *v = blk + (size_t)k * 8;
                     if (r.bad) {
                         snprintf(errbuf, sizeof errbuf, "%s:%d: the line %s", path, r.line, r.bad);
@@ -402,12 +611,6 @@ void data_read(md *s, const char *path)
                                             errbuf, sizeof errbuf);
                         if (bad)
                             break;
-                        int prev = idmap_put(&lineof, id, r.line);
-                        if (prev >= 0) {
-                            snprintf(errbuf, sizeof errbuf, "%s:%d: atom id %lld appears twice (first at line %d)",
-                                     path, r.line, (long long)id, prev);
-                            break;
-                        }
                         memcpy(&v[0], &id, sizeof id);
                         v[1] = (double)t;
                         v[5] = (double)im[0]; v[6] = (double)im[1]; v[7] = (double)im[2];
@@ -427,31 +630,19 @@ void data_read(md *s, const char *path)
                                              sizeof errbuf);
                         if (bad)
                             break;
-                        if (idmap_put(&velof, id, r.line) >= 0) {
-                            snprintf(errbuf, sizeof errbuf, "%s:%d: velocity of atom id %lld given twice", path, r.line,
-                                     (long long)id);
-                            break;
-                        }
-                        if (idmap_find(&lineof, id) < 0) {
-                            snprintf(errbuf, sizeof errbuf, "%s:%d: velocity for atom id %lld, which the Atoms section does not have",
-                                     path, r.line, (long long)id);
-                            break;
-                        }
                         memcpy(&v[0], &id, sizeof id);
                     }
                 }
+                nok = k;
             }
             first = 0;
+            int at[2] = {nok, line0};
+            par_bcast_ints(at, 2, 0);
+            nok = at[0];
+            line0 = at[1];
             par_bcast_bytes(errbuf, sizeof errbuf, 0);
-            if (errbuf[0]) {
-                if (root) fclose(r.f);
-                free(blk);
-                idmap_free(&lineof);
-                idmap_free(&velof);
-                mg_fail_all("%s", errbuf);
-            }
-            par_bcast_doubles(blk, (size_t)nblk * 8, 0);
-            for (int k = 0; k < nblk; k++) {
+            par_bcast_doubles(blk, (size_t)nok * 8, 0);
+            for (int k = 0; k < nok; k++) {
                 double *v = blk + (size_t)k * 8;
                 if (kind == 0) {
                     s->atoms.mass[(int)v[0]] = v[1];
@@ -465,18 +656,36 @@ void data_read(md *s, const char *path)
                     box_to_lamda(b, x, l);
                     if (decomp_owner(&s->dc, l) == s->dc.rank) {
                         box_remap(b, x, im);
-                        atoms_add(&s->atoms, id, (int)v[1], x, NULL, im);
-                    }
-                } else {
-                    long long id;
-                    memcpy(&id, &v[0], sizeof id);
-                    int i = idmap_find(&ids, id);
-                    if (i >= 0) {
-                        s->atoms.v[i][0] = v[1];
-                        s->atoms.v[i][1] = v[2];
-                        s->atoms.v[i][2] = v[3];
+                        int i = atoms_add(&s->atoms, id, (int)v[1], x, NULL, im);
+                        if ((size_t)i >= line_cap) {
+                            line_cap = line_cap ? 2 * line_cap : 1024;
+                            atom_line = mg_realloc(atom_line, line_cap * sizeof *atom_line);
+                        }
+                        atom_line[i] = line0 + k;
                     }
                 }
+            }
+            char verr[512] = "";
+            int vline = INT_MAX, rline = INT_MAX, rfirst = 0;
+            int64_t rid = 0;
+            if (kind == 2)
+                vline = velocity_block(&s->atoms, &ids, given, blk, nok, line0, path, verr, sizeof verr);
+            /* Ids are checked at the end of an Atoms section, and before
+             * an error in it is reported: a repeat is on an earlier line. */
+            if (kind == 1 && (errbuf[0] || done + nblk == count))
+                rline = first_repeat(&s->atoms, atom_line, &rid, &rfirst);
+            if (vline != INT_MAX || rline != INT_MAX || errbuf[0]) {
+                if (root) fclose(r.f);
+                free(blk);
+                free(atom_line);
+                free(given);
+                idmap_free(&ids);
+                if (vline != INT_MAX)
+                    mg_fail_all("%s", verr);
+                if (rline != INT_MAX)
+                    mg_fail_all("%s:%d: atom id %lld appears twice (first at line %d)", path, rline, (long long)rid,
+                                rfirst);
+                mg_fail_all("%s", errbuf);
             }
             done += nblk;
         }
@@ -493,9 +702,9 @@ void data_read(md *s, const char *path)
         }
     }
     free(blk);
+    free(atom_line);
+    free(given);
     idmap_free(&ids);
-    idmap_free(&lineof);
-    idmap_free(&velof);
     if (root)
         fclose(r.f);
     if (!seen_atoms)

@@ -28,6 +28,40 @@ cuni = lines_of(os.path.join(POT, "CuNi.eam.alloy"))
 cu_u3 = lines_of(os.path.join(POT, "Cu_u3.eam"))
 liquid = lines_of(os.path.join(mt.DATA, "cuzr-liquid.data"))
 
+
+def with_lines(text, changes):
+    """text with whole lines replaced: {1-based line number: function of the old line}."""
+    lines = text.split("\n")
+    for n, fn in changes.items():
+        lines[n - 1] = fn(lines[n - 1])
+    return "\n".join(lines)
+
+
+def new_id(i):
+    """A data line with its first word (the atom id) replaced by i."""
+    return lambda line: " ".join([str(i)] + line.split()[1:])
+
+
+def new_type(t):
+    """An Atoms line with its second word (the type) replaced by t."""
+    return lambda line: " ".join(line.split()[:1] + [str(t)] + line.split()[2:])
+
+
+def big_data(n=70000):
+    """n atoms on a simple cubic grid (2.5 A), one type, with velocities: more
+    than one block of 65536 lines per section, so an error can sit in the
+    second block. Atom k is on line 15 + k, its velocity on line n + 18 + k."""
+    side = 42
+    assert side ** 3 >= n
+    out = ["big test file", "", f"{n} atoms", "1 atom types", ""]
+    out += [f"0 {2.5 * side} {d}lo {d}hi" for d in "xyz"]
+    out += ["", "Masses", "", "1 63.546", "", "Atoms # atomic", ""]
+    out += ["%d 1 %g %g %g" % (j + 1, 1.25 + 2.5 * (j % side), 1.25 + 2.5 * (j // side % side), 1.25 + 2.5 * (j // side ** 2))
+            for j in range(n)]
+    out += ["", "Velocities", ""] + ["%d 0.5 -0.25 0.125" % (j + 1) for j in range(n)]
+    return "\n".join(out) + "\n"
+
+
 GRIPS = HEAD + GOOD_POT + "region rt block INF INF INF INF 9 INF units box\nregion rb block INF INF INF INF INF 3 units box\ngroup gt region rt\ngroup gb region rb\n"
 
 # (name, deck, {extra file: content}, regex the error must match)
@@ -68,6 +102,39 @@ CASES = [
      r"t\.data:18: atom id 1 appears twice \(first at line 17\)"),
     ("data: velocity of unknown atom", "read_data t.data\n", {"t.data": liquid.replace("\n1 4.4955", "\n999 4.4955", 1)},
      r"t\.data:\d+: velocity for atom id 999, which the Atoms section does not have"),
+    # Ids are checked across ranks (each id by the rank its hash names); the
+    # earliest offending line in the file is the one reported. Atom k of the
+    # liquid is on line 16 + k, its velocity on line 519 + k.
+    ("data: duplicate atom id in the far corner", "read_data t.data\n",  # a different sub-domain on any grid
+     {"t.data": with_lines(liquid, {416: lambda l: "1 2 19.5 1.0 1.0 0 0 0"})},
+     r"t\.data:416: atom id 1 appears twice \(first at line 17\)"),
+    ("data: two duplicate ids, the earlier second line wins", "read_data t.data\n",
+     {"t.data": with_lines(liquid, {316: new_id(7), 216: new_id(150)})},
+     r"t\.data:216: atom id 150 appears twice \(first at line 166\)"),
+    ("data: an id three times", "read_data t.data\n", {"t.data": with_lines(liquid, {300: new_id(5), 100: new_id(5)})},
+     r"t\.data:100: atom id 5 appears twice \(first at line 21\)"),
+    ("data: duplicate id before a bad line", "read_data t.data\n",
+     {"t.data": with_lines(liquid, {18: new_id(1), 100: new_type(9)})},
+     r"t\.data:18: atom id 1 appears twice \(first at line 17\)"),
+    ("data: bad line before a duplicate id", "read_data t.data\n",
+     {"t.data": with_lines(liquid, {18: new_type(9), 100: new_id(1)})},
+     r"t\.data:18: atom type 9 is outside 1 \.\. 2"),
+    ("data: velocity given twice", "read_data t.data\n", {"t.data": with_lines(liquid, {521: new_id(1)})},
+     r"t\.data:521: velocity of atom id 1 given twice"),
+    ("data: velocity given twice before one of an unknown atom", "read_data t.data\n",
+     {"t.data": with_lines(liquid, {600: new_id(3), 700: new_id(999)})}, r"t\.data:600: velocity of atom id 3 given twice"),
+    ("data: velocity of an unknown atom before a bad velocity line", "read_data t.data\n",
+     {"t.data": with_lines(liquid, {530: new_id(999), 900: lambda l: "12 fast 0 0"})},
+     r"t\.data:530: velocity for atom id 999, which the Atoms section does not have"),
+    ("data: duplicate atom id before an unknown velocity", "read_data t.data\n",
+     {"t.data": with_lines(liquid, {416: new_id(1), 520: new_id(999)})},
+     r"t\.data:416: atom id 1 appears twice \(first at line 17\)"),
+    ("data: duplicate id in the second block", "read_data t.data\n",
+     {"t.data": with_lines(big_data(), {66015: new_id(3), 69015: new_type(9)})},
+     r"t\.data:66015: atom id 3 appears twice \(first at line 18\)"),
+    ("data: unknown velocity in the second block", "read_data t.data\n",
+     {"t.data": with_lines(big_data(), {70018 + 66000: new_id(99999999), 70018 + 67000: new_id(5)})},
+     r"t\.data:136018: velocity for atom id 99999999, which the Atoms section does not have"),
     ("data: more atoms than declared", "read_data t.data\n", {"t.data": liquid.replace("\n500 atoms", "\n499 atoms", 1)},
      r"t\.data:\d+: more lines than the header declares \(499 atoms"),
     ("velocity before any mass", "read_data t.data\nvelocity create 300 K seed 1\n",
@@ -265,6 +332,9 @@ CASES = [
 ]
 
 MULTI = ("unknown command", "potential: truncated fs file", "data: truncated Atoms")  # also on 3 ranks
+# The id checks are distributed: each of their cases, and the orders of errors, on 3 ranks too.
+MULTI += tuple(c[0] for c in CASES if c[0].startswith("data:") and re.search("appears twice|given twice|does not have", c[3]))
+MULTI += ("data: bad line before a duplicate id",)
 
 # Cases whose bad input is in the environment, not the deck.
 CASES.append(("MGMD_KERNEL names pair loops that do not exist", HEAD + GOOD_POT, {},
