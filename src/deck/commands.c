@@ -239,7 +239,7 @@ void cmd_neighbor(deck *dk)
 {
     int i = 1;
     neighbor *nb = &dk->s->nb;
-    const char *kw = "skin every delay check";
+    const char *kw = "skin every delay check newton";
     while (i < dk->nargs) {
         const char *k = deck_word(dk, &i, "keyword");
         if (!strcmp(k, "skin")) {
@@ -253,6 +253,10 @@ void cmd_neighbor(deck *dk)
             nb->delay = (int)deck_int(dk, &i, "delay", 0, 1000000);
         } else if (!strcmp(k, "check")) {
             nb->check = deck_bool(dk, &i, "check");
+        } else if (!strcmp(k, "newton")) {
+            /* Pairs across a sub-domain face on one side (with a reverse
+             * sum) or on both (neighbor.h); LAMMPS' `newton on|off`. */
+            nb->newton = deck_bool(dk, &i, "newton");
         } else {
             deck_fail(dk, "neighbor: unknown keyword '%s' (expected %s)", k, kw);
         }

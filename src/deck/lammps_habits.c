@@ -44,7 +44,7 @@ static const struct {
     {"min_style", "the style is the first word of 'minimize cg|fire etol E ftol F ...'"},
     {"min_modify", "minimiser settings are keywords of 'minimize' (dmax, vmax, maxiter, maxeval)"},
     {"run_style", "mgmd runs velocity Verlet only"},
-    {"newton", "mgmd has no newton setting (its lists count cross-rank pairs on both sides)"},
+    {"newton", "use 'neighbor newton yes|no' (LAMMPS' newton on|off for pair forces; yes is the default)"},
     {"comm_modify", "the ghost shell follows the neighbour cutoff; no setting is needed"},
     {"write_dump", "use 'dump NAME every N file PATH columns ...' then 'run 0', or 'write_data FILE'"},
     {"log", "mgmd writes its log to standard output; the thermo table goes to 'thermo ... file PATH'"},

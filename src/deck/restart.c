@@ -234,12 +234,25 @@ static _Noreturn void stop_and_exit(deck *dk, const char *why)
     exit(MG_EXIT_RESUBMIT);
 }
 
-/* Every rank's signal flag and wall clock, combined (one reduction). */
-static int agreed_stop(restart_state *rs)
+/* Every rank's signal flag and wall clock, combined. The flag rides on
+ * the neighbour list's rebuild check (neighbor.h): each step leaves this
+ * rank's level there, and when the check ran in this step its maximum over
+ * ranks (the levels of the step before: a request is seen one step later)
+ * is the answer, with no reduction of its own. Steps without a check (a
+ * list checked every few steps, set-up, minimisers) and the calls between
+ * commands (s NULL) reduce here. */
+static int agreed_stop(restart_state *rs, md *s)
 {
     int level = signals_pending();
     if (rs->walltime > 0 && par_wtime() - rs->wall_start > rs->walltime && level < SIG_SOON)
         level = SIG_SOON;
+    neighbor *nb = s ? &s->nb : NULL;
+    if (nb)
+        nb->rider = level;
+    if (nb && nb->rider_step == s->step) {
+        nb->rider_step = INT64_MIN; /* used once */
+        return (int)nb->rider_max;
+    }
     return par_max_int(level);
 }
 
@@ -254,7 +267,7 @@ static const char *stop_reason(restart_state *rs)
 static void checkpoint_at(deck *dk, md *s, const step_info *si, int64_t n, int rebuilt)
 {
     restart_state *rs = dk->rs;
-    int level = agreed_stop(rs);
+    int level = agreed_stop(rs, s);
     if (level && rs->stop_since < 0) {
         rs->stop_since = n;
         rs->stop_wall = par_wtime();
@@ -505,7 +518,7 @@ void restart_after_command(deck *dk)
         return;
     if (!dk->s->have_box)
         return;
-    int level = agreed_stop(rs);
+    int level = agreed_stop(rs, NULL);
     if (!level)
         return;
     ckpt_position pos = {rs->ncmd + 1, dk->line, 0, -1, 0, 0.0};
@@ -522,7 +535,7 @@ int restart_between_stages(deck *dk, int done, int due)
 {
     restart_state *rs = dk->rs;
     md *s = dk->s;
-    int level = agreed_stop(rs);
+    int level = agreed_stop(rs, NULL);
     if (rs->every > 0 && rs->next_due <= 0)
         rs->next_due = (s->step / rs->every + 1) * rs->every;
     int periodic = rs->every > 0 && s->step >= rs->next_due;

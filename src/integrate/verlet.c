@@ -45,8 +45,12 @@ static void kick_drift(atoms *a, double dtf, double dt)
 
 /* End-of-run timing table: Section | min | avg | max | %varavg | %total,
  * over ranks, as LAMMPS prints it. */
-static void report(md *s, int64_t nsteps, double wall)
+static void report(md *s, int64_t nsteps, double wall, const par_traffic *t0)
 {
+    /* This run's traffic per rank (mean and max over ranks), read before
+     * the summary's own reductions count themselves in, and the ghosts per
+     * owned atom: what the scaling model in docs/performance.md needs. */
+    const par_traffic t1 = par_traffic_now();
     double t[TIMER_NSECTION + 1], tsq[TIMER_NSECTION + 1];
     double accounted = 0;
     for (int k = 0; k < TIMER_NSECTION; k++) {
@@ -74,6 +78,12 @@ static void report(md *s, int64_t nsteps, double wall)
      * (docs/performance.md): listed candidates and pairs inside the cutoff. */
     double pairs[2] = {(double)s->nb.nneigh, s->pot ? (double)s->pot->npairs : 0.0}, pairsum[2];
     par_sum_doubles(pairs, pairsum, 2);
+    double traffic[5] = {(double)(t1.messages - t0->messages), (double)(t1.bytes - t0->bytes),
+                         (double)(t1.collectives - t0->collectives),
+                         (double)(t1.collective_bytes - t0->collective_bytes), (double)s->atoms.nghost};
+    double tsum[5], tmax[5];
+    par_sum_doubles(traffic, tsum, 5);
+    par_max_doubles(traffic, tmax, 5);
     if (par_rank() != 0)
         return;
     int np = par_size();
@@ -98,9 +108,18 @@ static void report(md *s, int64_t nsteps, double wall)
     printf("\nAtoms per rank: min %.0f mean %.1f max %.0f (max/mean %.3f); force time per rank max/mean %.3f\n",
            lmin[0], amean, lmax[0], amean > 0 ? lmax[0] / amean : 1.0, fmean > 0 ? lmax[1] / fmean : 1.0);
     if (s->atoms.natoms > 0 && s->pot)
-        printf("Pairs per atom: %.4g listed (cutoff + skin), %.4g inside the cutoff (pairs across a rank's "
-               "boundary counted on both sides); pair loops %s\n",
-               pairsum[0] / (double)s->atoms.natoms, pairsum[1] / (double)s->atoms.natoms, s->pot->kernel->name);
+        printf("Pairs per atom: %.4g listed (cutoff + skin), %.4g inside the cutoff (%s); pair loops %s\n",
+               pairsum[0] / (double)s->atoms.natoms, pairsum[1] / (double)s->atoms.natoms,
+               s->nb.newton ? "each pair once: newton yes" : "pairs across a face counted on both sides: newton no",
+               s->pot->kernel->name);
+    if (np > 1 && nsteps > 0) {
+        double per = 1.0 / (double)nsteps;
+        printf("Communication per step and rank (grid %d x %d x %d): %.4g messages (max %.4g), %.4g kB sent "
+               "(max %.4g); %.4g collectives, %.4g bytes; ghosts per owned atom %.3g\n",
+               s->dc.grid[0], s->dc.grid[1], s->dc.grid[2], tsum[0] / np * per, tmax[0] * per,
+               tsum[1] / np * per * 1e-3, tmax[1] * per * 1e-3, tsum[2] / np * per, tsum[3] / np * per,
+               lsum[0] > 0 ? tsum[4] / lsum[0] : 0.0);
+    }
     printf("Neighbor list builds = %lld, dangerous builds = %lld\n\n", (long long)nb, (long long)nd);
     fflush(stdout);
 }
@@ -128,6 +147,7 @@ int run_dynamics(md *s, fix_list *fx, int64_t nsteps, const run_resume *r)
     timers_reset(&s->tm);
     s->nb.nbuild = s->nb.ndanger = 0;
     const double wall0 = s->tm.mark;
+    const par_traffic traffic0 = par_traffic_now();
     si.wall0 = wall0;
     fixes_call(fx, FIX_HOOK_SETUP, s, &si);
 
@@ -171,6 +191,6 @@ int run_dynamics(md *s, fix_list *fx, int64_t nsteps, const run_resume *r)
     }
     a->want_peratom = 0;
     fixes_end_run(fx, s, stopped);
-    report(s, (n - 1) - first, par_wtime() - wall0);
+    report(s, (n - 1) - first, par_wtime() - wall0, &traffic0);
     return stopped;
 }

@@ -30,8 +30,10 @@ void neighbor_init(neighbor *nb)
     nb->every = 1;
     nb->delay = 0;
     nb->check = 1;
+    nb->newton = 1;
     nb->sort = 1;
     nb->last_build = -1;
+    nb->rider_step = INT64_MIN;
 }
 
 void neighbor_destroy(neighbor *nb)
@@ -205,6 +207,7 @@ void neighbor_build(neighbor *nb, const atoms *a, const box *b, int64_t step)
         if (nb->nneigh > (size_t)INT32_MAX)
             mg_fail_one("neighbor list larger than 2^31 entries on one rank; use more ranks");
         int ng = 0;
+        const int64_t idi = a->id[i];
         /* Each owned pair is listed once, by the atom whose bin comes
          * first (the half stencil; within one bin, the lower index);
          * ghosts are owned by no one here, so every bin's ghosts are
@@ -237,6 +240,29 @@ void neighbor_build(neighbor *nb, const atoms *a, const box *b, int64_t step)
             if (ng + (ke - ko) > ghostbuf_cap) {
                 ghostbuf_cap = 2 * (ng + (ke - ko));
                 ghostbuf = mg_realloc(ghostbuf, (size_t)ghostbuf_cap * sizeof(int));
+            }
+            if (nb->newton) {
+                /* This side's share of the boundary pairs (neighbor.h):
+                 * the smaller id evaluates when the ids' sum is even, the
+                 * larger when it is odd (ids often grow with position: the
+                 * smaller id alone would give every pair across a face to
+                 * the rank below it); an atom and its own image (boxes
+                 * under twice the list radius) by the image's place, z
+                 * then y then x (dz, dy, dx < 0: the image lies above).
+                 * Kept among the both-atom pairs. */
+                reserve(nb, (size_t)(ke - ko));
+                size_t n = nb->nneigh;
+                for (int k = ko; k < ke; k++) {
+                    int j = nb->binatom[k];
+                    double dx = xi[0] - a->x[j][0], dy = xi[1] - a->x[j][1], dz = xi[2] - a->x[j][2];
+                    int64_t idj = a->id[j];
+                    int mine = idi != idj ? (idi < idj) ^ (int)((idi + idj) & 1)
+                                          : dz < 0.0 || (dz == 0.0 && (dy < 0.0 || (dy == 0.0 && dx < 0.0)));
+                    nb->neigh[n] = j;
+                    n += (dx * dx + dy * dy + dz * dz < cut_i[a->type[j]]) & mine;
+                }
+                nb->nneigh = n;
+                continue;
             }
             for (int k = ko; k < ke; k++) {
                 int j = nb->binatom[k];
@@ -354,8 +380,10 @@ int neighbor_decide(neighbor *nb, const atoms *a, const box *b, int64_t step, in
         if (!(u2 <= maxsq[1]))
             maxsq[1] = isnan(u2) ? INFINITY : u2;
     }
-    double gmax[2];
-    par_max_doubles(maxsq, gmax, 2);
+    double mx[3] = {maxsq[0], maxsq[1], nb->rider}, gmax[3];
+    par_max_doubles(mx, gmax, 3);
+    nb->rider_max = gmax[2];
+    nb->rider_step = step;
     /* false for NaN */
     if ((trigger > 0.0 && gmax[0] <= trigger * trigger) ||
         (trigger_affine > 0.0 && gmax[1] <= trigger_affine * trigger_affine))

@@ -1,11 +1,27 @@
 /* Verlet neighbour lists from a bin grid, with a skin.
  *
- * The list of owned atom i holds first its owned neighbours (each owned
- * pair once, in the list of the atom whose bin comes first, or of the
- * lower index within one bin: a half stencil; both atoms updated by the
- * kernel) and then its ghost neighbours (only i updated: the ghost's owner
- * counts the pair from its side). This needs no reverse communication of forces or densities; the
- * price is that pairs across a sub-domain face are evaluated on both sides.
+ * The list of owned atom i holds first the pairs it evaluates for both
+ * atoms (`nown` of them) and then those it evaluates for itself alone
+ * (`nghost`). Owned pairs are listed once, in the list of the atom whose
+ * bin comes first, or of the lower index within one bin (a half stencil).
+ * A pair of an owned atom and a ghost exists twice, once on each side of
+ * the face (or of the periodic boundary) it crosses:
+ *   newton yes (default)  it is listed on one side only: the side whose
+ *                         owned atom has the smaller id when the two ids'
+ *                         sum is even, the larger when it is odd (half the
+ *                         pairs across a face to each side, however ids
+ *                         follow position); for an atom and its own image
+ *                         the side where the image lies above in z, then
+ *                         y, then x. It is kept among the pairs
+ *                         evaluated for both atoms: the kernel adds the
+ *                         ghost's share to the ghost and the halo sums it
+ *                         back to the owner (densities, forces; docs/
+ *                         methods.md "Newton's third law across faces");
+ *   newton no             it is listed on both sides, each evaluating it
+ *                         for its own atom only: no reverse exchange, the
+ *                         boundary pairs computed twice.
+ * The choice depends only on ids and on a ghost's coordinates relative to
+ * its owner's image, so both sides agree whatever the decomposition.
  *
  * Cutoffs are per pair of types: potentials whose functions vanish early
  * for some pairs (Mendelev's Cu-Cu ends at 6.0 A in a 7.6 A file) keep
@@ -38,6 +54,7 @@ typedef struct neighbor {
     /* settings */
     double skin;                 /* A                                        */
     int every, delay, check;
+    int newton;                  /* boundary pairs on one side (above)       */
     int sort;                    /* sort owned atoms at every rebuild        */
     /* cutoffs: potential cutoffs per type pair, [(nt+1)^2] */
     int ntypes;
@@ -63,6 +80,13 @@ typedef struct neighbor {
     box build_box;               /* the box at the last build                */
     int64_t last_build;
     int64_t nbuild, ndanger;
+    /* A passenger on the rebuild check's reduction, so that another
+     * per-step agreement among ranks needs no reduction of its own (the
+     * checkpoint's stop request, deck/restart.c): whoever sets `rider`
+     * before a check finds the maximum over ranks in rider_max, and the
+     * step it was taken in rider_step (INT64_MIN when none was). */
+    double rider, rider_max;
+    int64_t rider_step;
 } neighbor;
 
 void neighbor_init(neighbor *nb);

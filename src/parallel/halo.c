@@ -2,7 +2,10 @@
  * exchange between re-neighbourings, forward (owners -> ghosts) and reverse
  * (ghosts -> owners, summed). A swap whose partner is this rank itself (a
  * periodic image of our own atoms) packs and unpacks without a message.
- * Communication: one paired send/receive per swap (parallel.h). */
+ * Communication: one paired send/receive per swap (parallel.h); the
+ * build sends each swap's size first, the payloads between builds do not
+ * (both sides know the counts), so a step costs one message per swap and
+ * payload. */
 #include "parallel/halo.h"
 #include "core/error.h"
 #include "parallel/parallel.h"
@@ -37,29 +40,36 @@ static halo_swap *new_swap(halo *h)
     return s;
 }
 
-static void *sbuf_room(halo *h, size_t n)
+/* A message buffer of at least n bytes (contents not kept). */
+static void *room(void **buf, size_t *cap, size_t n)
 {
-    if (n > h->scap) {
-        h->scap = n + n / 2 + 4096;
-        free(h->sbuf);
-        h->sbuf = mg_malloc(h->scap);
+    if (n > *cap) {
+        *cap = n + n / 2 + 4096;
+        free(*buf);
+        *buf = mg_malloc(*cap);
     }
-    return h->sbuf;
+    return *buf;
 }
+
+static void *sbuf_room(halo *h, size_t n) { return room(&h->sbuf, &h->scap, n); }
 
 static int self_swap(const halo_swap *s) { return s->sendto == par_rank() && s->recvfrom == par_rank(); }
 
-/* Send nsend records of `rec` bytes from sbuf along the swap's direction
- * (or back against it); returns the received bytes, in *in. */
-static size_t swap_message(halo *h, const halo_swap *s, int reverse, size_t nbytes, const void **in)
+/* Send nbytes from sbuf along the swap's direction (or back against it);
+ * returns the received bytes, in *in. expect: the bytes the partner sends
+ * when known (a payload between re-neighbourings: one message), or
+ * SIZE_MAX (the ghost build: sizes go first, two messages). */
+static size_t swap_message(halo *h, const halo_swap *s, int reverse, size_t nbytes, size_t expect, const void **in)
 {
     if (self_swap(s)) {
         *in = h->sbuf;
         return nbytes;
     }
-    size_t got = reverse ? par_sendrecv(h->sbuf, nbytes, s->recvfrom, &h->rbuf, &h->rcap, s->sendto)
-                         : par_sendrecv(h->sbuf, nbytes, s->sendto, &h->rbuf, &h->rcap, s->recvfrom);
-    *in = h->rbuf;
+    const int to = reverse ? s->recvfrom : s->sendto, from = reverse ? s->sendto : s->recvfrom;
+    size_t got = expect == SIZE_MAX
+                     ? par_sendrecv(h->sbuf, nbytes, to, &h->rbuf, &h->rcap, from)
+                     : par_sendrecv_sized(h->sbuf, nbytes, to, room(&h->rbuf, &h->rcap, expect), expect, from);
+    *in = h->rbuf; /* after the call: par_sendrecv may move it */
     return got;
 }
 
@@ -71,7 +81,7 @@ void halo_forward_payload(halo *h, const halo_payload *p)
         if (s->nsend) /* an empty swap may have no buffer at all */
             p->pack(p->ctx, s, buf);
         const void *in;
-        size_t got = swap_message(h, s, 0, (size_t)s->nsend * p->bytes, &in);
+        size_t got = swap_message(h, s, 0, (size_t)s->nsend * p->bytes, (size_t)s->nrecv * p->bytes, &in);
         if (got != (size_t)s->nrecv * p->bytes)
             mg_fail_one("halo: expected %d ghost records of %zu bytes, received %zu bytes", s->nrecv, p->bytes, got);
         if (s->nrecv)
@@ -87,7 +97,7 @@ void halo_reverse_payload(halo *h, const halo_payload *p)
         if (s->nrecv)
             p->pack_ghosts(p->ctx, s->firstrecv, s->nrecv, buf);
         const void *in;
-        size_t got = swap_message(h, s, 1, (size_t)s->nrecv * p->bytes, &in);
+        size_t got = swap_message(h, s, 1, (size_t)s->nrecv * p->bytes, (size_t)s->nsend * p->bytes, &in);
         if (got != (size_t)s->nsend * p->bytes)
             mg_fail_one("halo: expected %d returned records of %zu bytes, received %zu bytes", s->nsend, p->bytes,
                         got);
@@ -201,6 +211,13 @@ void halo_reverse_sum(halo *h, double *data, int width)
     free(keep);
 }
 
+void halo_reverse_add(halo *h, double *data, int width)
+{
+    dctx c = {data, width};
+    halo_payload p = {(size_t)width * sizeof(double), NULL, NULL, pack_ghost_d, unpack_add_d, &c};
+    halo_reverse_payload(h, &p);
+}
+
 /* ---- the ghost build ------------------------------------------------------- */
 
 /* A ghost record: position (with the swap's image shift), type, id, mask. */
@@ -218,8 +235,22 @@ void halo_build(halo *h, atoms *a, const box *b, const decomp *dc, double cutgho
     a->nghost = 0;
     double fd[3];
     box_face_distances(b, fd);
+    /* Dimensions split among ranks go first: each pass also forwards the
+     * earlier passes' ghosts, so the last pass carries the widest face
+     * ((a + 2r)(b + 2r) against a b). Copies of our own atoms (a dimension
+     * with one rank) cost no message, so they take the wide faces: a grid
+     * 1 x 1 x 2 then sends 2 r a b rho ghosts a step, not 2 r (a + 2r)(b +
+     * 2r) rho. Any order finds every edge and corner ghost. */
+    int order[3], no = 0;
+    for (int d = 0; d < 3; d++)
+        if (dc->grid[d] > 1)
+            order[no++] = d;
+    for (int d = 0; d < 3; d++)
+        if (dc->grid[d] == 1)
+            order[no++] = d;
 
-    for (int d = 0; d < 3; d++) {
+    for (int od = 0; od < 3; od++) {
+        const int d = order[od];
         double cut_l = cutghost / fd[d];
         double minlen = 1.0;
         for (int k = 0; k < dc->grid[d]; k++)
@@ -270,7 +301,7 @@ void halo_build(halo *h, atoms *a, const box *b, const decomp *dc, double cutgho
                     buf[k].type = a->type[i];
                 }
                 const void *inv;
-                size_t nbytes = swap_message(h, s, 0, (size_t)s->nsend * sizeof *buf, &inv);
+                size_t nbytes = swap_message(h, s, 0, (size_t)s->nsend * sizeof *buf, SIZE_MAX, &inv);
                 const ghost_rec *in = inv;
                 int nrecv = (int)(nbytes / sizeof *in);
                 s->firstrecv = a->nlocal + a->nghost;

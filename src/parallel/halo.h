@@ -2,8 +2,9 @@
  * own) atoms within `cutghost` of this rank's sub-domain.
  *
  * Built once per re-neighbouring, LAMMPS-style: dimension by dimension
- * (x, then y, then z, each pass also forwarding the ghosts of the earlier
- * ones so edges and corners arrive), in both directions, with as many hops
+ * (the dimensions split among ranks first, then those whose ghosts are
+ * our own periodic images, each pass also forwarding the ghosts of the
+ * earlier ones so edges and corners arrive), in both directions, with as many hops
  * per direction as the ghost shell is wider than the thinnest sub-domain.
  * Each hop ("swap") remembers which atoms it sent and the periodic image
  * shift. A ghost arrives with its id, type, position and group mask.
@@ -79,5 +80,9 @@ void halo_forward(halo *h, double *data, int width);
 /* Add each ghost's values of such an array onto its owner's, then leave
  * the ghosts' values as they were. */
 void halo_reverse_sum(halo *h, double *data, int width);
+/* The same for a value the ghosts are done with (a pair kernel's ghost
+ * shares of densities and forces under Newton's third law, every step):
+ * no copy is kept, and the ghosts' values are partial sums afterwards. */
+void halo_reverse_add(halo *h, double *data, int width);
 
 #endif

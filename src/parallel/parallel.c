@@ -1,8 +1,12 @@
 /* The MPI wrapper (parallel.h): the only file in mgmd that calls MPI, on
  * MPI_COMM_WORLD. Reductions, broadcasts in chunks below INT_MAX bytes,
  * paired send/receive with sizes exchanged first (so receivers can size
- * their buffers), and the point-to-point messages of output funnels. A
- * failed allocation for a message aborts the job (one-rank route). */
+ * their buffers) or known in advance (the halo's per-step payloads), and the
+ * point-to-point messages of output funnels. A failed allocation for a
+ * message aborts the job (one-rank route). Every call is counted (messages
+ * and bytes this rank sends, collectives and their bytes) for the run
+ * summary's communication line and the scaling model in
+ * docs/performance.md. */
 #include "parallel/parallel.h"
 
 #include <limits.h>
@@ -11,6 +15,25 @@
 #include <stdlib.h>
 
 static int g_rank, g_size;
+static par_traffic g_traffic;
+
+par_traffic par_traffic_now(void) { return g_traffic; }
+
+static void count_message(int dest, size_t bytes)
+{
+    if (dest >= 0 && dest != MPI_PROC_NULL && dest != g_rank) {
+        g_traffic.messages++;
+        g_traffic.bytes += (int64_t)bytes;
+    }
+}
+
+static void count_collective(size_t bytes)
+{
+    if (g_size > 1) {
+        g_traffic.collectives++;
+        g_traffic.collective_bytes += (int64_t)bytes;
+    }
+}
 
 void par_init(int *argc, char ***argv)
 {
@@ -44,6 +67,7 @@ void par_barrier(void) { MPI_Barrier(MPI_COMM_WORLD); }
 
 #define REDUCE(T, MT, OP)                                                   \
     T out;                                                                  \
+    count_collective(sizeof(T));                                            \
     MPI_Allreduce(&v, &out, 1, MT, OP, MPI_COMM_WORLD);                     \
     return out;
 
@@ -58,25 +82,30 @@ double par_min_double(double v) { REDUCE(double, MPI_DOUBLE, MPI_MIN) }
 
 void par_sum_doubles(const double *in, double *out, int n)
 {
+    count_collective((size_t)n * sizeof(double));
     MPI_Allreduce(in, out, n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
 }
 void par_max_doubles(const double *in, double *out, int n)
 {
+    count_collective((size_t)n * sizeof(double));
     MPI_Allreduce(in, out, n, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
 }
 void par_min_doubles(const double *in, double *out, int n)
 {
+    count_collective((size_t)n * sizeof(double));
     MPI_Allreduce(in, out, n, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
 }
 
 void par_sum_i64s(const int64_t *in, int64_t *out, int n)
 {
+    count_collective((size_t)n * sizeof(int64_t));
     MPI_Allreduce(in, out, n, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
 }
 
 int64_t par_exscan_i64(int64_t v)
 {
     int64_t out = 0;
+    count_collective(sizeof v);
     MPI_Exscan(&v, &out, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
     return g_rank == 0 ? 0 : out;
 }
@@ -87,6 +116,7 @@ void par_bcast_bytes(void *buf, size_t n, int root)
     char *p = buf;
     while (n > 0) {
         int chunk = n > (size_t)(INT_MAX / 2) ? INT_MAX / 2 : (int)n;
+        count_collective((size_t)chunk);
         MPI_Bcast(p, chunk, MPI_BYTE, root, MPI_COMM_WORLD);
         p += chunk;
         n -= (size_t)chunk;
@@ -139,7 +169,32 @@ size_t par_sendrecv(const void *send, size_t nsend, int dest,
     grow(recv, cap, (size_t)nr);
     MPI_Sendrecv(send, (int)ns, MPI_BYTE, dest, 12, *recv, (int)nr, MPI_BYTE, src, 12,
                  MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    count_message(dest, sizeof ns);
+    count_message(dest, (size_t)ns);
     return (size_t)nr;
+}
+
+size_t par_sendrecv_sized(const void *send, size_t nsend, int dest, void *recv, size_t nrecv, int src)
+{
+    if (nsend > INT_MAX || nrecv > INT_MAX) {
+        fprintf(stderr, "ERROR on rank %d: halo message of %zu bytes is too large\n", g_rank,
+                nsend > nrecv ? nsend : nrecv);
+        MPI_Abort(MPI_COMM_WORLD, 3);
+    }
+    if (dest < 0) {
+        dest = MPI_PROC_NULL;
+        nsend = 0;
+    }
+    if (src < 0)
+        src = MPI_PROC_NULL;
+    MPI_Status st;
+    MPI_Sendrecv(send, (int)nsend, MPI_BYTE, dest, 13, recv, (int)nrecv, MPI_BYTE, src, 13, MPI_COMM_WORLD, &st);
+    count_message(dest, nsend);
+    if (src == MPI_PROC_NULL)
+        return 0;
+    int got = 0;
+    MPI_Get_count(&st, MPI_BYTE, &got);
+    return (size_t)got;
 }
 
 size_t par_ring_shift(void **blk, size_t *cap_blk, size_t nbytes, void **spare, size_t *cap_spare)
@@ -157,6 +212,7 @@ size_t par_ring_shift(void **blk, size_t *cap_blk, size_t nbytes, void **spare, 
 
 void par_send(const void *buf, size_t n, int dest)
 {
+    count_message(dest, n);
     MPI_Send(buf, (int)n, MPI_BYTE, dest, 21, MPI_COMM_WORLD);
 }
 

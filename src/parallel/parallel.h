@@ -11,6 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What this rank has sent since start-up: point-to-point messages to other
+ * ranks and their bytes, and collectives (reductions, scans, broadcasts;
+ * none are counted on one rank) with the bytes this rank contributed.
+ * Differences of two readings give a run's traffic. */
+typedef struct par_traffic {
+    int64_t messages, bytes;
+    int64_t collectives, collective_bytes;
+} par_traffic;
+par_traffic par_traffic_now(void);
+
 void par_init(int *argc, char ***argv);
 void par_finalize(void);
 _Noreturn void par_abort(int code);
@@ -43,6 +53,12 @@ void par_bcast_ints(int *buf, size_t n, int root);
  * src may be this rank. */
 size_t par_sendrecv(const void *send, size_t nsend, int dest,
                     void **recv, size_t *cap, int src);
+
+/* The same when the receiver knows the size: one message instead of two
+ * (the halo's per-step payloads, whose counts are fixed between
+ * re-neighbourings). recv must hold nrecv bytes; a longer message is an MPI
+ * error (truncation), a shorter one shows in the returned byte count. */
+size_t par_sendrecv_sized(const void *send, size_t nsend, int dest, void *recv, size_t nrecv, int src);
 
 /* One step of a ring pass: send the nbytes in *blk to the next rank while
  * receiving the previous rank's block into *spare (grown as needed), then

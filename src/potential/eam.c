@@ -4,15 +4,19 @@
  * slopes, r*phi); a pair's cutoff
  * ends one interval past its last non-zero coefficient; rmin is one dr past
  * the largest table r where some phi reaches 10 keV (at least dr). Pass 1
- * keeps the pairs inside the cutoff for pass 2; a ghost pair adds half its
- * energy and virial (the ghost's owner adds the other half). Above rho_max
+ * keeps the pairs inside the cutoff for pass 2. A pair with a ghost is
+ * either evaluated for both atoms on one side (newton yes: the ghost's
+ * density and force shares summed back to its owner by the halo) or for
+ * the owned atom alone on each side, adding half its energy and virial
+ * (newton no). Above rho_max
  * F follows its last tangent. Failure routes: tables under 5 points fail
  * collectively at setup; a NaN distance is skipped, never used as a table
  * index; an owned atom closer than rmin is returned (md_force stops the run).
  * The pair loops are an eam_kernel chosen at setup: the scalar loops here,
  * or eam_simd.c's vector ones (which read a packed record per atom, filled
- * here each call). Communication: one halo_forward() of F' per call; sums
- * are this rank's. */
+ * here each call). Communication: one halo_forward() of F' per call, and
+ * under Newton's third law two reverse sums (densities, forces; per-atom
+ * energies and virials when wanted); sums are this rank's. */
 #include "potential/eam.h"
 #include "core/error.h"
 
@@ -386,9 +390,11 @@ static int densities(eam *p, atoms *a, const neighbor *nb, int *other)
 {
     const int nlocal = a->nlocal, n1 = p->ntypes + 1, nt = p->ntypes;
     /* A rank may own no atoms (a wire in vacuum before `balance`): rho is
-     * then still unallocated, and memset must not be given NULL. */
-    if (nlocal > 0)
-        memset(p->rho, 0, (size_t)nlocal * sizeof *p->rho);
+     * then still unallocated, and memset must not be given NULL. Under
+     * Newton's third law the ghosts collect shares too. */
+    const int nzero = nb->newton ? nlocal + a->nghost : nlocal;
+    if (nzero > 0)
+        memset(p->rho, 0, (size_t)nzero * sizeof *p->rho);
     if (nlocal > p->pairatoms) {
         p->pairatoms = nlocal + nlocal / 4 + 16;
         p->pair_first = mg_realloc(p->pair_first, (size_t)p->pairatoms * sizeof(int));
@@ -517,11 +523,19 @@ int eam_compute(eam *p, atoms *a, const neighbor *nb, halo *h,
             r[3] = a->type[i];
         }
     int eflag = energy != NULL, peratom = a->want_peratom && eflag;
-    if (peratom) {
-        memset(a->eatom, 0, (size_t)a->nlocal * sizeof *a->eatom);
-        memset(a->vatom, 0, (size_t)a->nlocal * sizeof *a->vatom);
+    /* Newton's third law across faces (neighbor.h): a boundary pair is
+     * evaluated on one side, which adds the ghost's shares of density,
+     * force and per-atom tallies to the ghost; the halo sums them back. */
+    const int newton = nb->newton, nacc = newton ? nall : a->nlocal;
+    if (newton && nall > a->nlocal)
+        memset(a->f + a->nlocal, 0, (size_t)(nall - a->nlocal) * sizeof *a->f);
+    if (peratom && nacc > 0) {
+        memset(a->eatom, 0, (size_t)nacc * sizeof *a->eatom);
+        memset(a->vatom, 0, (size_t)nacc * sizeof *a->vatom);
     }
     int bad = densities(p, a, nb, other);
+    if (newton)
+        halo_reverse_add(h, p->rho, 1);
     double e = embedding(p, a, eflag, peratom);
     halo_forward(h, p->fp, 1);
     if (p->kernel->packed)
@@ -545,11 +559,20 @@ int eam_compute(eam *p, atoms *a, const neighbor *nb, halo *h,
                  cz = a->nlocal ? a->x[0][2] : 0.0;
     pair_pass(p, a, eflag, peratom, cx, cy, cz, &e, vir, vg);
     if (eflag && !peratom) {
+        /* Under Newton's third law the ghosts' forces (not yet sent home)
+         * close the sum: every pair's two forces are in it. */
         double vf[6] = {0, 0, 0, 0, 0, 0};
-        for (int i = 0; i < a->nlocal; i++)
+        for (int i = 0; i < nacc; i++)
             add_outer(vf, a->x[i][0] - cx, a->x[i][1] - cy, a->x[i][2] - cz, a->f[i]);
         for (int k = 0; k < 6; k++)
             vir[k] += vf[k] - vg[k];
+    }
+    if (newton) {
+        halo_reverse_add(h, &a->f[0][0], 3);
+        if (peratom) {
+            halo_reverse_add(h, a->eatom, 1);
+            halo_reverse_add(h, &a->vatom[0][0], 6);
+        }
     }
     if (eflag) {
         *energy = e;

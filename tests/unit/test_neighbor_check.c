@@ -16,12 +16,17 @@
  *   complete   in each kept case, every pair closer than its cutoff (brute
  *              force over all atoms and the 27 nearest images, positions
  *              recomputed from the atom ids on every rank) is in the list:
- *              owned pairs once, ghosts with the right id and image;
+ *              owned pairs once, ghosts with the right id and image; with
+ *              newton yes a pair with a ghost is listed exactly on the side
+ *              the rule of neighbor.h names (and not on the other), with
+ *              newton no on both;
  *   rebuild    the same with 1.001 of the threshold: a rebuild is asked for
  *              (where the plain test also fails, as the test computes it);
  *   at rest    no box change and displacements of 0.999 skin/2: kept.
  *
- * One ok/FAIL line per check group, exit status non-zero on any failure. */
+ * Every group runs with newton yes and with newton no (lists rebuilt from
+ * the start positions in between). One ok/FAIL line per check group, exit
+ * status non-zero on any failure. */
 #include "core/rng.h"
 #include "neighbor/neighbor.h"
 #include "parallel/halo.h"
@@ -183,8 +188,24 @@ static double largest_displacement(const md *s, const box *b0)
     return sqrt(par_max_double(worst));
 }
 
-/* Pairs closer than their cutoff that the list lacks, over this rank's
- * owned atoms. */
+/* Whether owned atom i's side evaluates its pair with the ghost of atom
+ * idj at p under newton yes (neighbor.h): the smaller id if the ids' sum
+ * is even, the larger if it is odd; an atom and its own image by the
+ * image's place, above in z, then y, then x. */
+static int newton_side(int64_t idi, const double xi[3], int64_t idj, const double p[3])
+{
+    if (idi != idj)
+        return (idi + idj) % 2 == 0 ? idi < idj : idi > idj;
+    if (p[2] != xi[2])
+        return p[2] > xi[2];
+    if (p[1] != xi[1])
+        return p[1] > xi[1];
+    return p[0] > xi[0];
+}
+
+/* Pairs closer than their cutoff that the list lacks (or, with newton
+ * yes, a pair with a ghost listed on the side that must not list it), over
+ * this rank's owned atoms. */
 static long missing_pairs(md *s, const box *b0, const trial *t, long *needed)
 {
     atoms *a = &s->atoms;
@@ -221,21 +242,105 @@ static long missing_pairs(md *s, const box *b0, const trial *t, long *needed)
                         found = nb->neigh[nb->first[i] + k] == lj;
                     for (int k = 0; k < nb->nown[lj] && !found; k++)
                         found = nb->neigh[nb->first[lj] + k] == i;
+                    missing += !found;
                 } else {
-                    for (int k = 0; k < nb->nghost[i] && !found; k++) {
-                        int g = nb->neigh[nb->first[i] + nb->nown[i] + k];
+                    /* Anywhere in i's list: with newton yes such pairs sit
+                     * among those evaluated for both atoms. */
+                    const int total = nb->nown[i] + nb->nghost[i];
+                    for (int k = 0; k < total && !found; k++) {
+                        int g = nb->neigh[nb->first[i] + k];
+                        if (g < a->nlocal)
+                            continue;
                         double e2 = 0.0;
                         for (int r = 0; r < 3; r++)
                             e2 += (a->x[g][r] - p[r]) * (a->x[g][r] - p[r]);
                         found = a->id[g] == j && e2 < IMAGE_TOL * IMAGE_TOL;
                     }
+                    int expect = !nb->newton || newton_side(a->id[i], a->x[i], j, p);
+                    missing += found != expect;
                 }
-                missing += !found;
             }
         }
     }
     free(local);
     return missing;
+}
+
+/* The groups of checks on lists built from the start positions in b0 with
+ * the given newton setting. */
+static void run_checks(md *s, const box *b0p, int newton)
+{
+    const box b0 = *b0p;
+    atoms *a = &s->atoms;
+    const char *nw = newton ? "yes" : "no";
+    s->box = b0;
+    for (int i = 0; i < a->nlocal; i++)
+        build_pos(&b0, a->id[i], a->x[i]);
+    s->nb.newton = newton;
+    md_reneighbor(s);
+    const int64_t step = 10;
+
+    int kept = 0, kept_by_affine_only = 0, rebuilt = 0, rebuild_checked = 0;
+    long missing = 0, needed = 0;
+    double min_thr = INFINITY, max_thr = 0.0;
+    for (int k = 0; k < NTRIAL; k++) {
+        trial t;
+        random_strain(&t, k, 0.005 + 0.015 * k / (NTRIAL - 1));
+        box nbx;
+        strained_box(&b0, &t, &nbx);
+        double thr = affine_threshold(&t), plain = plain_threshold(&b0, &nbx);
+        min_thr = fmin(min_thr, thr);
+        max_thr = fmax(max_thr, thr);
+        /* Keep: 0.999 of the threshold. */
+        t.umax = 0.999 * thr;
+        place(s, &b0, &t, &nbx);
+        int keep = !neighbor_decide(&s->nb, a, &s->box, step, 0);
+        kept += keep;
+        /* The plain test alone would have rebuilt: some atom (id 1 at
+         * least, moved affinely by up to |E| times the box) is beyond it. */
+        double worst = largest_displacement(s, &b0);
+        kept_by_affine_only += keep && (plain <= 0.0 || worst > plain);
+        if (keep)
+            missing += missing_pairs(s, &b0, &t, &needed);
+        /* Rebuild: 1.001 of the threshold. */
+        t.umax = 1.001 * thr;
+        place(s, &b0, &t, &nbx);
+        int again = neighbor_decide(&s->nb, a, &s->box, step, 0);
+        worst = largest_displacement(s, &b0);
+        if (plain <= 0.0 || worst > plain) {
+            rebuild_checked++;
+            rebuilt += again;
+        }
+    }
+    long tot_missing = (long)par_sum_i64(missing), tot_needed = (long)par_sum_i64(needed);
+    report(kept == NTRIAL,
+           "newton %s: keep: %d of %d strained boxes (|E_ij| up to 0.005-0.02, affine thresholds %.3f-%.3f A) "
+           "with motion 0.999 of the affine threshold keep the list",
+           nw, kept, NTRIAL, min_thr, max_thr);
+    report(kept_by_affine_only >= NTRIAL * 3 / 4,
+           "newton %s: keep: in %d of them the plain test alone would have rebuilt", nw, kept_by_affine_only);
+    report(tot_missing == 0 && tot_needed > 0,
+           "newton %s: complete: %ld of %ld pairs inside the cutoff missing from (or, newton yes, listed on the "
+           "wrong side of) kept lists",
+           nw, tot_missing, tot_needed);
+    report(rebuild_checked >= NTRIAL * 3 / 4 && rebuilt == rebuild_checked,
+           "newton %s: rebuild: %d of %d cases beyond both thresholds (1.001 of the affine one) ask for a rebuild", nw,
+           rebuilt, rebuild_checked);
+
+    /* At rest: no box change, displacements just inside skin/2. */
+    trial t;
+    memset(&t, 0, sizeof t);
+    t.index = NTRIAL + 1;
+    t.umax = 0.999 * 0.5 * SKIN;
+    place(s, &b0, &t, &b0);
+    int keep_rest = !neighbor_decide(&s->nb, a, &s->box, step, 0);
+    long need_rest = 0, miss_rest = missing_pairs(s, &b0, &t, &need_rest);
+    t.umax = 1.001 * 0.5 * SKIN;
+    place(s, &b0, &t, &b0);
+    int rebuild_rest = neighbor_decide(&s->nb, a, &s->box, step, 0);
+    report(keep_rest && rebuild_rest && par_sum_i64(miss_rest) == 0,
+           "newton %s: at rest: motion 0.999 skin/2 keeps the list (%lld pairs, none missing), 1.001 skin/2 rebuilds",
+           nw, (long long)par_sum_i64(need_rest));
 }
 
 int main(int argc, char **argv)
@@ -277,66 +382,8 @@ int main(int argc, char **argv)
     s.nb.skin = SKIN;
     s.nb.sort = 0; /* positions are recomputed from ids, order is free */
     neighbor_set_cutoffs(&s.nb, 3, cut);
-    md_reneighbor(&s);
-    const int64_t step = 10;
-
-    int kept = 0, kept_by_affine_only = 0, rebuilt = 0, rebuild_checked = 0;
-    long missing = 0, needed = 0;
-    double min_thr = INFINITY, max_thr = 0.0;
-    for (int k = 0; k < NTRIAL; k++) {
-        trial t;
-        random_strain(&t, k, 0.005 + 0.015 * k / (NTRIAL - 1));
-        box nbx;
-        strained_box(&b0, &t, &nbx);
-        double thr = affine_threshold(&t), plain = plain_threshold(&b0, &nbx);
-        min_thr = fmin(min_thr, thr);
-        max_thr = fmax(max_thr, thr);
-        /* Keep: 0.999 of the threshold. */
-        t.umax = 0.999 * thr;
-        place(&s, &b0, &t, &nbx);
-        int keep = !neighbor_decide(&s.nb, a, &s.box, step, 0);
-        kept += keep;
-        /* The plain test alone would have rebuilt: some atom (id 1 at
-         * least, moved affinely by up to |E| times the box) is beyond it. */
-        double worst = largest_displacement(&s, &b0);
-        kept_by_affine_only += keep && (plain <= 0.0 || worst > plain);
-        if (keep)
-            missing += missing_pairs(&s, &b0, &t, &needed);
-        /* Rebuild: 1.001 of the threshold. */
-        t.umax = 1.001 * thr;
-        place(&s, &b0, &t, &nbx);
-        int again = neighbor_decide(&s.nb, a, &s.box, step, 0);
-        worst = largest_displacement(&s, &b0);
-        if (plain <= 0.0 || worst > plain) {
-            rebuild_checked++;
-            rebuilt += again;
-        }
-    }
-    long tot_missing = (long)par_sum_i64(missing), tot_needed = (long)par_sum_i64(needed);
-    report(kept == NTRIAL, "keep: %d of %d strained boxes (|E_ij| up to 0.005-0.02, affine thresholds %.3f-%.3f A) "
-           "with motion 0.999 of the affine threshold keep the list", kept, NTRIAL, min_thr, max_thr);
-    report(kept_by_affine_only >= NTRIAL * 3 / 4, "keep: in %d of them the plain test alone would have rebuilt",
-           kept_by_affine_only);
-    report(tot_missing == 0 && tot_needed > 0, "complete: %ld of %ld pairs inside the cutoff missing from kept lists",
-           tot_missing, tot_needed);
-    report(rebuild_checked >= NTRIAL * 3 / 4 && rebuilt == rebuild_checked,
-           "rebuild: %d of %d cases beyond both thresholds (1.001 of the affine one) ask for a rebuild", rebuilt,
-           rebuild_checked);
-
-    /* At rest: no box change, displacements just inside skin/2. */
-    trial t;
-    memset(&t, 0, sizeof t);
-    t.index = NTRIAL + 1;
-    t.umax = 0.999 * 0.5 * SKIN;
-    place(&s, &b0, &t, &b0);
-    int keep_rest = !neighbor_decide(&s.nb, a, &s.box, step, 0);
-    long need_rest = 0, miss_rest = missing_pairs(&s, &b0, &t, &need_rest);
-    t.umax = 1.001 * 0.5 * SKIN;
-    place(&s, &b0, &t, &b0);
-    int rebuild_rest = neighbor_decide(&s.nb, a, &s.box, step, 0);
-    report(keep_rest && rebuild_rest && par_sum_i64(miss_rest) == 0,
-           "at rest: motion 0.999 skin/2 keeps the list (%lld pairs, none missing), 1.001 skin/2 rebuilds",
-           (long long)par_sum_i64(need_rest));
+    run_checks(&s, &b0, 1);
+    run_checks(&s, &b0, 0);
     md_destroy(&s);
     if (par_rank() == 0)
         printf("%s\n", unit_failures ? "FAILED" : "all ok");

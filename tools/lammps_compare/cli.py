@@ -111,6 +111,9 @@ def parse_args(argv):
     p.add_argument("--force-tol", type=float, metavar="EV_PER_A",
                    help=f"largest per-atom force difference allowed (default {TOL_FORCE:g} eV/A; "
                         "1e-10 asks for agreement to round-off, as tests/lammps does per kernel)")
+    p.add_argument("--newton", choices=("yes", "no"), default="yes",
+                   help="mgmd's 'neighbor ... newton': pairs across a sub-domain face on one side with a "
+                        "reverse sum (yes, the default) or on both sides (no)")
     # Substitute a LAMMPS-backed stand-in for mgmd: tests this tool without mgmd.
     p.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -161,7 +164,7 @@ def build_case(args):
     return decks.Case(data=data, natoms=natoms, style=args.style,
                       potentials=[resolve_potential(f, args.usage_error) for f in args.potentials],
                       elements=args.elements, boundary=args.boundary,
-                      steps=args.steps, timestep=args.timestep)
+                      steps=args.steps, timestep=args.timestep, newton=args.newton)
 
 
 def resolve_potential(name, error):

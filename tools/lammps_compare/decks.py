@@ -31,6 +31,7 @@ class Case:
     boundary: str        # "p p f"
     steps: int
     timestep: float      # ps
+    newton: str = "yes"  # mgmd's `neighbor ... newton` (boundary pairs once or twice)
 
 
 def _pair_coeffs(case, elements):
@@ -88,7 +89,7 @@ def mgmd_deck(case, elements=None):
         f"timestep {case.timestep!r}",
         f"read_data {case.data}",
         potential,
-        f"neighbor skin {SKIN} every 1 check yes",
+        f"neighbor skin {SKIN} every 1 check yes newton {case.newton}",
         f"thermo every 1 file {MGMD_THERMO}",
         # An interval no run reaches: the dump writes step 0 only.
         f"dump f0 every 1000000 file {MGMD_DUMP0} {dump_columns}",

@@ -75,6 +75,8 @@ def translate(deck_path):
                 o = dict(zip(rest[::2], rest[1::2]))
                 out += [f"neighbor {o['skin']} bin",
                         f"neigh_modify every {o['every']} delay 0 check {o['check']}"]
+                # `newton` (mgmd's pair split across faces) has no effect on
+                # LAMMPS' answer and LAMMPS takes it only before the box.
             elif cmd == "thermo":
                 o = dict(zip(rest[::2], rest[1::2]))
                 thermo_file = o["file"]
