@@ -425,7 +425,9 @@ static int densities(eam *p, atoms *a, const neighbor *nb, int *other)
         p->pair_first[i] = (int)np;
         int no = kern->density[1](p, a, i, jl, nown, cutsq_i, row1, &rhoi, p->pair_j + np, &mn);
         np += (size_t)no;
-        int ng = kern->density[0](p, a, i, jl + nown, nghost, cutsq_i, row1, &rhoi, p->pair_j + np, &mn);
+        /* No ghost range under newton yes (neighbor.h): no call. */
+        int ng = nghost > 0 ? kern->density[0](p, a, i, jl + nown, nghost, cutsq_i, row1, &rhoi, p->pair_j + np, &mn)
+                            : 0;
         np += (size_t)ng;
         p->pair_nown[i] = no;
         p->pair_nghost[i] = ng;
@@ -464,9 +466,11 @@ static void pair_pass(eam *p, atoms *a, int eflag, int peratom, double cx, doubl
             pair_forces(p, a, i, jl + no, ng, row2, 0, 1, 1, 1, e, vir, g);
         } else {
             kern->pairs[1][eflag](p, a, i, jl, no, row2, e, vir, g);
-            kern->pairs[0][eflag](p, a, i, jl + no, ng, row2, e, vir, g);
-            if (eflag)
-                add_outer(vg, a->x[i][0] - cx, a->x[i][1] - cy, a->x[i][2] - cz, g);
+            if (ng > 0) { /* never under newton yes */
+                kern->pairs[0][eflag](p, a, i, jl + no, ng, row2, e, vir, g);
+                if (eflag)
+                    add_outer(vg, a->x[i][0] - cx, a->x[i][1] - cy, a->x[i][2] - cz, g);
+            }
         }
     }
 }
