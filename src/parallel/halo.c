@@ -189,10 +189,15 @@ void halo_forward(halo *h, double *data, int width)
     halo_forward_payload(h, &p);
 }
 
-void halo_reverse_sum(halo *h, double *data, int width)
+void halo_reverse_add(halo *h, double *data, int width)
 {
     dctx c = {data, width};
     halo_payload p = {(size_t)width * sizeof(double), NULL, NULL, pack_ghost_d, unpack_add_d, &c};
+    halo_reverse_payload(h, &p);
+}
+
+void halo_reverse_sum(halo *h, double *data, int width)
+{
     if (h->nswap == 0)
         return;
     /* A ghost that was sent on in a later swap (a corner, a second hop)
@@ -205,17 +210,10 @@ void halo_reverse_sum(halo *h, double *data, int width)
     double *keep = mg_malloc(bytes + 1);
     if (bytes)
         memcpy(keep, data + (size_t)first * (size_t)width, bytes);
-    halo_reverse_payload(h, &p);
+    halo_reverse_add(h, data, width);
     if (bytes)
         memcpy(data + (size_t)first * (size_t)width, keep, bytes);
     free(keep);
-}
-
-void halo_reverse_add(halo *h, double *data, int width)
-{
-    dctx c = {data, width};
-    halo_payload p = {(size_t)width * sizeof(double), NULL, NULL, pack_ghost_d, unpack_add_d, &c};
-    halo_reverse_payload(h, &p);
 }
 
 /* ---- the ghost build ------------------------------------------------------- */

@@ -147,11 +147,21 @@ static void grow(void **buf, size_t *cap, size_t need)
     *cap = c;
 }
 
+/* Messages stay below INT_MAX bytes (MPI's counts are int): a halo that
+ * large means ~100M ghost atoms on one rank. */
+static void refuse_oversized(size_t nsend, size_t nrecv)
+{
+    if (nsend > INT_MAX || nrecv > INT_MAX) {
+        fprintf(stderr, "ERROR on rank %d: halo message of %zu bytes is too large\n", g_rank,
+                nsend > nrecv ? nsend : nrecv);
+        MPI_Abort(MPI_COMM_WORLD, 3);
+    }
+}
+
 size_t par_sendrecv(const void *send, size_t nsend, int dest,
                     void **recv, size_t *cap, int src)
 {
-    /* Sizes first, so the receiver can size its buffer. Messages stay below
-     * INT_MAX bytes: a halo that large means ~100M ghost atoms on one rank. */
+    /* Sizes first, so the receiver can size its buffer. */
     long long ns = (long long)nsend, nr = 0;
     if (dest < 0) {
         dest = MPI_PROC_NULL;
@@ -161,11 +171,7 @@ size_t par_sendrecv(const void *send, size_t nsend, int dest,
         src = MPI_PROC_NULL;
     MPI_Sendrecv(&ns, 1, MPI_LONG_LONG, dest, 11, &nr, 1, MPI_LONG_LONG, src, 11,
                  MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    if (ns > INT_MAX || nr > INT_MAX) {
-        fprintf(stderr, "ERROR on rank %d: halo message of %lld bytes is too large\n", g_rank,
-                ns > nr ? ns : nr);
-        MPI_Abort(MPI_COMM_WORLD, 3);
-    }
+    refuse_oversized((size_t)ns, (size_t)nr);
     grow(recv, cap, (size_t)nr);
     MPI_Sendrecv(send, (int)ns, MPI_BYTE, dest, 12, *recv, (int)nr, MPI_BYTE, src, 12,
                  MPI_COMM_WORLD, MPI_STATUS_IGNORE);
@@ -176,11 +182,7 @@ size_t par_sendrecv(const void *send, size_t nsend, int dest,
 
 size_t par_sendrecv_sized(const void *send, size_t nsend, int dest, void *recv, size_t nrecv, int src)
 {
-    if (nsend > INT_MAX || nrecv > INT_MAX) {
-        fprintf(stderr, "ERROR on rank %d: halo message of %zu bytes is too large\n", g_rank,
-                nsend > nrecv ? nsend : nrecv);
-        MPI_Abort(MPI_COMM_WORLD, 3);
-    }
+    refuse_oversized(nsend, nrecv);
     if (dest < 0) {
         dest = MPI_PROC_NULL;
         nsend = 0;
