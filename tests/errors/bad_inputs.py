@@ -75,6 +75,8 @@ CASES = [
     ("unknown element in composition", "create_alloy Cu64Xx36 lattice fcc 4 A cells 2 2 2 seed 1\n", {},
      r"in\.deck:1: create_alloy: composition 'Cu64Xx36': 'Xx' is not a chemical element"),
     ("unknown keyword", HEAD + "neighbor skin 1.0 A evry 2\n", {}, r"in\.deck:3: neighbor: unknown keyword 'evry'"),
+    ("neighbor newton not yes or no", HEAD + "neighbor newton maybe\n", {},
+     r"in\.deck:3: neighbor: newton must be yes or no, got 'maybe'"),
     ("undefined variable", "units metal\nvelocity create ${T} K seed 1\n", {}, r"in\.deck:2: variable 'T' is not defined"),
     ("run without potential", HEAD + "run 10\n", {}, r"in\.deck:3: run: no potential chosen"),
     ("units other than metal", "units real\n", {}, r"in\.deck:1: units: mgmd uses LAMMPS metal units only"),
