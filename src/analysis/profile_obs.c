@@ -502,7 +502,7 @@ static void prof_sample(observer *ob, md *s)
             /* S = -(m v v + W) (eV), v peculiar under a streaming flow. */
             double v[3] = {a->v[i][0], a->v[i][1], a->v[i][2]}, u[3], S[6];
             if (s->flow) {
-                md_streaming(s, a->x[i], u);
+                md_streaming(s, i, u);
                 for (int c = 0; c < 3; c++)
                     v[c] -= u[c];
             }

@@ -144,7 +144,7 @@ static void flow_over_step(const deform *d, md *s, const step_info *si, int64_t 
             s->hdot[r][c] = (b.h[r][c] - a.h[r][c]) / dt;
         s->lo_rate[r] = (b.lo[r] - a.lo[r]) / dt;
     }
-    s->flow = 1;
+    s->flow = FLOW_AFFINE;
 }
 
 /* remap v: an atom wrapped across a periodic boundary since we last looked
@@ -234,6 +234,9 @@ static void begin_run(fix *f, md *s, const step_info *si)
     }
     if (d->remap != REMAP_V)
         return;
+    if (s->flow == FLOW_TWIST)
+        mg_fail_all("%s: deform %s: remap v makes a streaming flow, but a torsion fix drives one already (the twist); "
+                    "one flow at a time: use remap x", d->where, f->name);
     flow_over_step(d, s, si, si->n + 1, f);
     if (!d->profile_added) {
         /* The streaming profile: without it the flow would have to diffuse
@@ -241,7 +244,7 @@ static void begin_run(fix *f, md *s, const step_info *si)
         atoms *a = &s->atoms;
         for (int i = 0; i < a->nlocal; i++) {
             double u[3];
-            md_streaming(s, a->x[i], u);
+            md_streaming(s, i, u);
             for (int q = 0; q < 3; q++)
                 a->v[i][q] += u[q];
         }
@@ -333,7 +336,8 @@ static void destroy(fix *f, md *s)
 {
     deform *d = f->data;
     if (d->remap == REMAP_V) {
-        s->flow = 0;
+        if (s->flow == FLOW_AFFINE)
+            s->flow = FLOW_NONE;
         atoms_remove_prop(&s->atoms, d->prop);
     }
     free(d);

@@ -52,7 +52,8 @@ typedef struct ensemble_settings {
     int iso;                     /* the controlled diagonals share one rate   */
     schedule ptarget[BARO_NCOMP]; /* bar: each controlled component's target  */
     int sllod;                   /* thermostat the peculiar velocity (SLLOD)  */
-                                 /* under a `deform ... remap v` flow         */
+                                 /* under a flow (md.flow: deform remap v,    */
+                                 /* a twisting torsion)                       */
 } ensemble_settings;
 
 void ensemble_defaults(ensemble_settings *e);
@@ -76,7 +77,8 @@ void barostat_settings(const fix *f, ensemble_settings *e);
  * with the lengths the barostat changes (h' = exp(omega_dot t) h). */
 int barostat_controls(const fix *f, int ctrl[BARO_NCOMP]);
 /* A SLLOD thermostat (sllod set) at a run's set-up: fails collectively
- * unless a `deform ... remap v` publishes a flow (md.flow). */
+ * unless a fix publishes a flow (md.flow: `deform ... remap v`, `torsion
+ * ... rate|schedule`). */
 void thermostat_check_flow(int sllod, const md *s);
 /* Which ensemble made the thermostat entry f (ENS_NVT, ENS_NPT, ENS_LANGEVIN). */
 enum ensemble_kind thermostat_ensemble(const fix *f);

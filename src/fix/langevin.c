@@ -6,8 +6,9 @@
  * sigma^2 = kT/m), half drift, kick. The O step sits in the middle of the
  * drift (hook mid_drift). Random numbers are keyed by (seed, atom id,
  * step): identical on any rank count. Acts on its group, less the atoms a
- * fix holds. Under a streaming flow with sllod (fix/deform.c) it acts on
- * the peculiar velocity v - u(x) and adds SLLOD's flow term. Its energy
+ * fix holds. Under a streaming flow with sllod (fix/deform.c,
+ * fix/torsion.c) it acts on the peculiar velocity v - u(x) and, for the
+ * affine flow of a deforming box, adds SLLOD's flow term. Its energy
  * for the conserved quantity is minus the heat it added. Communication:
  * one reduction per step (that heat). */
 #include "core/error.h"
@@ -74,7 +75,7 @@ static void o_step(fix *f, md *s, const step_info *si)
         if (flow) {
             /* On the peculiar velocity, with SLLOD's flow term over dt. */
             double u[3];
-            md_streaming(s, a->x[i], u);
+            md_streaming(s, i, u);
             double before = 0.0, after = 0.0;
             for (int q = 0; q < 3; q++)
                 before += (v[q] - u[q]) * (v[q] - u[q]);

@@ -8,8 +8,9 @@
  * Q0 = Nf kT tau^2, Qi = kT tau^2 (tau = tdamp), as LAMMPS' fix nvt. Nf is
  * the group's degrees of freedom (md_group_dof: 3N - 3 for the whole
  * system, 3 per atom for a part of it); atoms a fix holds are left alone.
- * Under a streaming flow with sllod (fix/deform.c) the chain acts on the
- * peculiar velocity v - u(x) (SLLOD; docs/deformation.md).
+ * Under a streaming flow with sllod (fix/deform.c, fix/torsion.c) the chain
+ * acts on the peculiar velocity v - u(x) (SLLOD; docs/deformation.md,
+ * docs/torsion.md).
  * Its energy for the conserved quantity is
  * sum Q_i eta_dot_i^2 / 2 + Nf kT eta_0 + kT sum_{i>0} eta_i.
  * Communication: one reduction per half step (the group's kinetic energy),
@@ -65,7 +66,7 @@ static void half_step(fix *f, md *s)
             continue;
         if (flow) {
             double u[3];
-            md_streaming(s, a->x[i], u);
+            md_streaming(s, i, u);
             md_flow_scale(u, grad, a->v[i], scale, 0.5 * s->dt);
             continue;
         }
@@ -83,13 +84,13 @@ static void begin_run(fix *f, md *s, const step_info *si)
 }
 
 /* After every fix's begin_run: a SLLOD thermostat needs the flow a
- * `deform ... remap v` publishes. */
+ * `deform ... remap v` or a `torsion ... rate|schedule` publishes. */
 void thermostat_check_flow(int sllod, const md *s)
 {
     if (sllod && !s->flow)
-        mg_fail_all("ensemble: the thermostat has 'sllod yes' but no deform fix makes a streaming flow (remap v); "
-                    "SLLOD thermostats the velocity relative to that flow (add 'deform NAME ... remap v', or drop "
-                    "sllod)");
+        mg_fail_all("ensemble: the thermostat has 'sllod yes' but no fix makes a streaming flow (a 'deform ... "
+                    "remap v', or a 'torsion ... rate W' or 'schedule S' turning its grip); SLLOD thermostats the "
+                    "velocity relative to that flow (add one, or drop sllod)");
 }
 
 static void setup(fix *f, md *s, const step_info *si) { thermostat_check_flow(((nose_hoover *)f->data)->sllod, s); }

@@ -36,6 +36,17 @@
  * r) to their velocities at the first run, so the wire twists uniformly
  * from the start instead of by a torsional wave from the top grip.
  *
+ * Streaming flow (rate and schedule): the fix publishes the twist's
+ * velocity profile u = omega w(z) (e_axis x r) as the system's flow
+ * (FLOW_TWIST, system.h), omega the grip's rate over the latest step,
+ * so that a thermostat with `sllod yes` acts on the velocities relative to
+ * it (without, a thermostat brakes a fast twist: docs/torsion.md) and the
+ * peculiar temperature, the pressure's kinetic part and the profiles'
+ * kinetic stress leave it out. A deform fix with remap v cannot run beside
+ * it (one flow at a time). With a thermostat on the whole velocity and a
+ * twist whose kinetic energy at the gauge's top is not small against kT,
+ * the run's start warns.
+ *
  * Measurement (torsion_measure, for the stress_strain observer's torsion
  * tables): the torque about the axis that the rest of the system exerts on
  * each grip, T_grip = sum_i ((x_i - c) x F_i) . e_axis over its atoms. EAM
@@ -57,7 +68,9 @@
 #include "fix/torsion.h"
 
 #include "core/error.h"
+#include "core/units.h"
 #include "deck/deck.h"
+#include "fix/ensemble.h"
 #include "parallel/parallel.h"
 
 #include <math.h>
@@ -82,6 +95,7 @@ typedef struct torsion {
     double phi;                /* the angle last applied (rad)                  */
     int affine;
     int profile_added;         /* rate + affine: profile in the velocities      */
+    int warned;                /* the thermostat warning was printed            */
     double lo, hi;             /* gauge section along the axis (A)              */
     char prop[48];             /* per-atom reference positions of the grips;    */
                                /* "" once handed to a redefinition              */
@@ -172,11 +186,26 @@ static double rate_over_step(torsion *t, md *s, const step_info *si)
     return (applied(t, si, s->time) - applied(t, &prev, s->time - si->dt)) / si->dt;
 }
 
+/* The twist's streaming flow at rate omega (rate and schedule styles). */
+static void publish_flow(const torsion *t, md *s, double omega)
+{
+    if (t->style == TW_ANGLE)
+        return;
+    s->flow = FLOW_TWIST;
+    s->twist.axis = t->axis;
+    memcpy(s->twist.c, t->c, sizeof s->twist.c);
+    s->twist.lo = t->lo;
+    s->twist.hi = t->hi;
+    s->twist.omega = omega;
+}
+
 static void post_drift(fix *f, md *s, const step_info *si)
 {
     torsion *t = f->data;
     t->phi = applied(t, si, s->time);
-    place_grips(t, s, t->phi, rate_over_step(t, s, si), 1);
+    const double omega = rate_over_step(t, s, si);
+    place_grips(t, s, t->phi, omega, 1);
+    publish_flow(t, s, omega);
 }
 
 static void final(fix *f, md *s, const step_info *si)
@@ -185,11 +214,58 @@ static void final(fix *f, md *s, const step_info *si)
     place_grips(t, s, t->phi, rate_over_step(t, s, si), 0);
 }
 
+/* A thermostat acting on the whole velocity of atoms the twist carries
+ * fast against kT brakes the twist: say so at the run's start (once per
+ * fix), with the cure. */
+static void warn_thermostat(fix *f, md *s, const step_info *si, double omega)
+{
+    torsion *t = f->data;
+    const fix *th = fixes_find(f->list, THERMOSTAT_FIX);
+    if (!th || t->style == TW_ANGLE || t->warned)
+        return;
+    ensemble_settings e;
+    ensemble_defaults(&e);
+    nose_hoover_settings(th, &e);
+    langevin_settings(th, &e);
+    if (e.sllod)
+        return;
+    const atoms *a = &s->atoms;
+    const uint64_t grips = grip_bits(t), bath = group_bit(th->group);
+    double top = 0.0; /* largest 1/2 m (omega w rho)^2 of a thermostatted free atom, eV */
+    for (int i = 0; i < a->nlocal; i++) {
+        if ((a->mask[i] & grips) || !(a->mask[i] & bath))
+            continue;
+        double xu[3];
+        box_unwrap(&s->box, a->x[i], a->image[i], xu);
+        const double r1 = xu[t->a1] - t->c[t->a1], r2 = xu[t->a2] - t->c[t->a2];
+        const double w = omega * weight(t, xu[t->axis]);
+        top = fmax(top, 0.5 * atoms_mass(a, i) * MG_MVV2E * w * w * (r1 * r1 + r2 * r2));
+    }
+    top = par_max_double(top);
+    const double kt = MG_BOLTZ * fix_target(&e.temp, si);
+    t->warned = 1;
+    if (par_rank() == 0 && kt > 0 && top > 0.1 * kt)
+        printf("WARNING: %s: torsion %s: the twist carries free atoms at up to 1/2 m (omega w rho)^2 = %.3g meV, "
+               "%.2g kT of the thermostat, which acts on the whole velocity and so brakes the twist; add 'sllod yes' "
+               "to the ensemble command (it then acts on the velocity relative to the twist's profile)\n",
+               t->where, f->name, 1e3 * top, top / kt);
+}
+
 static void begin_run(fix *f, md *s, const step_info *si)
 {
     torsion *t = f->data;
     if (t->style == TW_SCHEDULE)
         schedule_begin_run(&t->sched, si->start);
+    if (t->style != TW_ANGLE) {
+        if (s->flow == FLOW_AFFINE)
+            mg_fail_all("%s: torsion %s: a deform fix with remap v drives a streaming flow already; one flow at a "
+                        "time (use remap x for the box, or the twist alone)", t->where, f->name);
+        /* The rate over the last step taken, as post_drift left it, so a
+         * run resumed from a checkpoint continues the same flow. */
+        const double omega = rate_over_step(t, s, si);
+        publish_flow(t, s, omega);
+        warn_thermostat(f, s, si, omega);
+    }
     if (t->style != TW_RATE || !t->affine || t->profile_added)
         return;
     /* The free atoms' share of the twist rate, so the wire starts twisting
@@ -261,6 +337,8 @@ static int counts_steps(const fix *f)
 static void destroy(fix *f, md *s)
 {
     torsion *t = f->data;
+    if (s->flow == FLOW_TWIST && t->style != TW_ANGLE)
+        s->flow = FLOW_NONE;
     if (t->prop[0])
         atoms_remove_prop(&s->atoms, t->prop);
     free(t);

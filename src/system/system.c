@@ -221,20 +221,37 @@ void md_set_box(md *s, const box *nb)
     s->box_changes++;
 }
 
-void md_streaming(const md *s, const double x[3], double u[3])
+void md_streaming(const md *s, int i, double u[3])
 {
-    if (!s->flow) {
+    const atoms *a = &s->atoms;
+    if (s->flow == FLOW_AFFINE) {
+        double l[3];
+        box_to_lamda(&s->box, a->x[i], l);
+        for (int r = 0; r < 3; r++)
+            u[r] = s->lo_rate[r] + s->hdot[r][0] * l[0] + s->hdot[r][1] * l[1] + s->hdot[r][2] * l[2];
+    } else if (s->flow == FLOW_TWIST) {
+        /* Unwrapped: the weight follows the atom along the wire, whichever
+         * periodic image it is stored in. */
+        const struct md_twist_flow *t = &s->twist;
+        const int a1 = (t->axis + 1) % 3, a2 = (t->axis + 2) % 3;
+        double xu[3];
+        box_unwrap(&s->box, a->x[i], a->image[i], xu);
+        double w = (xu[t->axis] - t->lo) / (t->hi - t->lo);
+        w = t->omega * (w < 0.0 ? 0.0 : w > 1.0 ? 1.0 : w);
+        u[t->axis] = 0.0;
+        u[a1] = -w * (xu[a2] - t->c[a2]);
+        u[a2] = w * (xu[a1] - t->c[a1]);
+    } else {
         u[0] = u[1] = u[2] = 0.0;
-        return;
     }
-    double l[3];
-    box_to_lamda(&s->box, x, l);
-    for (int r = 0; r < 3; r++)
-        u[r] = s->lo_rate[r] + s->hdot[r][0] * l[0] + s->hdot[r][1] * l[1] + s->hdot[r][2] * l[2];
 }
 
 void md_flow_gradient(const md *s, double g[3][3])
 {
+    if (s->flow != FLOW_AFFINE) {
+        memset(g, 0, 9 * sizeof g[0][0]);
+        return;
+    }
     for (int r = 0; r < 3; r++)
         for (int c = 0; c < 3; c++)
             g[r][c] = s->hdot[r][0] * s->box.hinv[0][c] + s->hdot[r][1] * s->box.hinv[1][c] +
@@ -310,7 +327,7 @@ static double kinetic(const md *s, uint64_t want, uint64_t skip, int peculiar, d
         const double *v = a->v[i];
         double vp[3];
         if (peculiar) {
-            md_streaming(s, a->x[i], vp);
+            md_streaming(s, i, vp);
             for (int q = 0; q < 3; q++)
                 vp[q] = v[q] - vp[q];
             v = vp;

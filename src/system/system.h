@@ -25,6 +25,8 @@
 #include "system/group.h"
 #include "system/region.h"
 
+enum md_flow { FLOW_NONE, FLOW_AFFINE, FLOW_TWIST };
+
 typedef struct md {
     box box;
     atoms atoms;
@@ -48,14 +50,26 @@ typedef struct md {
     double virial[6];        /* eV: xx yy zz xy xz yz                        */
     int64_t energy_at;
     int ready;               /* ghosts, lists and forces are current         */
-    /* Streaming flow (a `deform ... remap v` fix, fix/deform.c): atoms'
-     * velocities include the flow u(x) = lo_rate + hdot h^-1 (x - lo) of the
-     * deforming box, hdot the edges' rates (A/ps; columns a, b, c as
-     * box.h's h) and lo_rate the corner's (A/ps). SLLOD thermostats, the
-     * kinetic part of the pressure and the peculiar temperature take v - u. */
-    int flow;
+    /* Streaming flow: the part of the atoms' velocities that a loading
+     * fix drives, which SLLOD thermostats (`sllod yes`), the kinetic part
+     * of the pressure and the peculiar temperature take out (v - u).
+     * FLOW_AFFINE (a `deform ... remap v` fix, fix/deform.c): the flow
+     * u(x) = lo_rate + hdot h^-1 (x - lo) of the deforming box, hdot the
+     * edges' rates (A/ps; columns a, b, c as box.h's h) and lo_rate the
+     * corner's (A/ps). FLOW_TWIST (a `torsion` fix turning its top grip,
+     * fix/torsion.c): u(x) = omega w(z) e_axis x (x - c), w(z) = (z - lo) /
+     * (hi - lo) clamped to [0, 1] on the unwrapped axial coordinate z, the
+     * uniform twist between a held bottom grip and a top grip turning at
+     * omega (rad/ps). */
+    int flow;                /* enum md_flow                                 */
     double hdot[3][3];
     double lo_rate[3];
+    struct md_twist_flow {
+        int axis;
+        double c[3];         /* a point on the axis (A)                      */
+        double lo, hi;       /* gauge section along the axis (A)             */
+        double omega;        /* rad/ps                                       */
+    } twist;
     double bath_energy;      /* eV held by a thermostat (ensemble.h), so     */
                              /* thermo can report the conserved quantity      */
     timers tm;
@@ -87,10 +101,15 @@ void md_change_box(md *s, const box *nb);
 /* Replace the box leaving the atoms where they are (a deformation whose
  * flow the velocities carry, `remap v`). */
 void md_set_box(md *s, const box *nb);
-/* The streaming velocity u(x) of the flow at x (A/ps; zero without flow). */
-void md_streaming(const md *s, const double x[3], double u[3]);
-/* The flow's velocity gradient g[r][c] = du_r/dx_c = (hdot h^-1)[r][c]
- * (1/ps): the same for every atom, so a loop computes it once. */
+/* The streaming velocity u of the flow at owned atom i (A/ps; zero
+ * without flow). */
+void md_streaming(const md *s, int i, double u[3]);
+/* The term SLLOD adds for the flow: the velocity gradient g[r][c] =
+ * du_r/dx_c = (hdot h^-1)[r][c] (1/ps) of an affine flow, the same for
+ * every atom, so a loop computes it once. Zero for a twist, which is not a
+ * homogeneous flow: a thermostat there only takes the profile out of the
+ * velocities it acts on (as LAMMPS' biased temperatures, compute
+ * temp/profile or temp/rotate, do). */
 void md_flow_gradient(const md *s, double g[3][3]);
 /* A thermostat's update of an atom's velocity v under the flow over a
  * time tau (ps), u the streaming velocity where the atom is and g the

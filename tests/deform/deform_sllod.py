@@ -131,7 +131,7 @@ run 8000
     # Consistency and deck errors.
     bad = [
         ("sllod without a flow", "ensemble nvt temp 1500 K tdamp 0.1 ps sllod yes\nrun 10\n",
-         r"'sllod yes' but no deform fix makes a streaming flow"),
+         r"'sllod yes' but no fix makes a streaming flow"),
         ("remap v without sllod", "ensemble nvt temp 1500 K tdamp 0.1 ps\ndeform sh xy erate 1e10 1/s remap v\n"
          "run 10\n", r"in\.deck:8: deform sh: remap v puts the flow into the velocities"),
         ("remap v under a barostat", "ensemble npt temp 1500 K tdamp 0.1 ps press 0 pdamp 1 ps couple aniso "
