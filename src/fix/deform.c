@@ -204,9 +204,7 @@ static void check_companions(fix *f, md *s)
     }
     if (d->remap == REMAP_V && th) {
         ensemble_settings e;
-        ensemble_defaults(&e);
-        nose_hoover_settings(th, &e);
-        langevin_settings(th, &e);
+        thermostat_settings(th, &e);
         if (!e.sllod)
             mg_fail_all("%s: deform %s: remap v puts the flow into the velocities, but the thermostat is not told: it "
                         "would heat or brake the flow. Add 'sllod yes' to the ensemble command (SLLOD: it then "

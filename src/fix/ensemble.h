@@ -68,6 +68,9 @@ fix *barostat_new(const ensemble_settings *e, const fix *old);
 /* The settings an existing entry was made with, into e (the fields it has). */
 void nose_hoover_settings(const fix *f, ensemble_settings *e);
 void langevin_settings(const fix *f, ensemble_settings *e);
+/* The settings of the thermostat entry f, whichever kind it is, over the
+ * defaults (for fixes that check it: sllod, its temperature). */
+void thermostat_settings(const fix *f, ensemble_settings *e);
 void barostat_settings(const fix *f, ensemble_settings *e);
 /* Which box components (BARO_XX ... BARO_YZ) the barostat entry f moves:
  * ctrl[q] = 1 for each; returns how many (0, all ctrl[q] = 0, if f is not

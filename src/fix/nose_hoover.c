@@ -83,6 +83,13 @@ static void begin_run(fix *f, md *s, const step_info *si)
     d->dof = md_group_dof(s, f->group);
 }
 
+void thermostat_settings(const fix *f, ensemble_settings *e)
+{
+    ensemble_defaults(e);
+    nose_hoover_settings(f, e);
+    langevin_settings(f, e);
+}
+
 /* After every fix's begin_run: a SLLOD thermostat needs the flow a
  * `deform ... remap v` or a `torsion ... rate|schedule` publishes. */
 void thermostat_check_flow(int sllod, const md *s)

@@ -217,29 +217,25 @@ static void final(fix *f, md *s, const step_info *si)
 /* A thermostat acting on the whole velocity of atoms the twist carries
  * fast against kT brakes the twist: say so at the run's start (once per
  * fix), with the cure. */
-static void warn_thermostat(fix *f, md *s, const step_info *si, double omega)
+static void warn_thermostat(fix *f, md *s, const step_info *si)
 {
     torsion *t = f->data;
     const fix *th = fixes_find(f->list, THERMOSTAT_FIX);
     if (!th || t->style == TW_ANGLE || t->warned)
         return;
     ensemble_settings e;
-    ensemble_defaults(&e);
-    nose_hoover_settings(th, &e);
-    langevin_settings(th, &e);
+    thermostat_settings(th, &e);
     if (e.sllod)
         return;
     const atoms *a = &s->atoms;
     const uint64_t grips = grip_bits(t), bath = group_bit(th->group);
-    double top = 0.0; /* largest 1/2 m (omega w rho)^2 of a thermostatted free atom, eV */
+    double top = 0.0; /* largest 1/2 m u^2 of a thermostatted free atom, eV */
     for (int i = 0; i < a->nlocal; i++) {
         if ((a->mask[i] & grips) || !(a->mask[i] & bath))
             continue;
-        double xu[3];
-        box_unwrap(&s->box, a->x[i], a->image[i], xu);
-        const double r1 = xu[t->a1] - t->c[t->a1], r2 = xu[t->a2] - t->c[t->a2];
-        const double w = omega * weight(t, xu[t->axis]);
-        top = fmax(top, 0.5 * atoms_mass(a, i) * MG_MVV2E * w * w * (r1 * r1 + r2 * r2));
+        double u[3]; /* the flow publish_flow has just set */
+        md_streaming(s, i, u);
+        top = fmax(top, 0.5 * atoms_mass(a, i) * MG_MVV2E * (u[0] * u[0] + u[1] * u[1] + u[2] * u[2]));
     }
     top = par_max_double(top);
     const double kt = MG_BOLTZ * fix_target(&e.temp, si);
@@ -264,7 +260,7 @@ static void begin_run(fix *f, md *s, const step_info *si)
          * run resumed from a checkpoint continues the same flow. */
         const double omega = rate_over_step(t, s, si);
         publish_flow(t, s, omega);
-        warn_thermostat(f, s, si, omega);
+        warn_thermostat(f, s, si);
     }
     if (t->style != TW_RATE || !t->affine || t->profile_added)
         return;

@@ -126,7 +126,8 @@ def peculiar_numpy(wd):
     extra = f"dump d every {STEPS} file d.dump columns id xu yu zu vx vy vz precision 17\n"
     p = mt.run_mgmd(deck(ENSEMBLES["nvt-sllod"], extra), d)
     cx, cy, lo, hi = geometry(p.stdout)
-    first, last = mt.read_dump(os.path.join(d, "d.dump"))[0], mt.read_dump(os.path.join(d, "d.dump"))[-1]
+    frames = mt.read_dump(os.path.join(d, "d.dump"))
+    first, last = frames[0], frames[-1]
     z0 = first["zu"]
     h = CELLS[1] * tc.A0  # the grips' regions (twcommon.wire): z <= GRIP and z >= h - GRIP at the start
     free = (z0 > GRIP) & (z0 < h - GRIP)
