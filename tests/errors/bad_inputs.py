@@ -289,6 +289,12 @@ CASES = [
     ("torsion: rate in K", GRIPS + "torsion tw top gt bottom gb rate 1 K\n", {}, r"in\.deck:8: torsion: twist rate is an angular rate, but 'K' is a unit of temperature"),
     ("torsion: grips through the periodic boundary", GRIPS + "torsion tw top gt bottom gb angle 1 deg\n", {}, r"in\.deck:8: torsion: along z the box is periodic and the gap .* less than the cutoff"),
     ("torsion: a grip group deleted", GRIPS + "change_box all z final -5 20 boundary p p f units box\ntorsion tw top gt bottom gb angle 1 deg\ngroup gb delete\n", {}, r"in\.deck:10: group: cannot delete 'gb': fix 'tw' acts on it"),
+    ("torsion: sllod yes with a static twist", GRIPS + "change_box all z final -5 20 boundary p p f units box\n"
+     "ensemble nvt temp 300 K tdamp 0.1 ps sllod yes\ntorsion tw top gt bottom gb angle 1 deg\nrun 1\n", {},
+     r"ensemble: the thermostat has 'sllod yes' but no fix makes a streaming flow"),
+    ("torsion: a twist beside deform remap v", GRIPS + "change_box all z final -5 20 triclinic units box\n"
+     "torsion tw top gt bottom gb rate 1 deg/ps\ndeform sh xy erate 1e9 1/s remap v\nrun 1\n", {},
+     r"one flow at a time"),
     ("stress_strain torsion: no such fix", GRIPS + "stress_strain s torsion tw file s\n", {}, r"in\.deck:8: stress_strain: no torsion fix named 'tw'"),
     ("profile: missing file", HEAD + GOOD_POT + "profile p radial z bin 1 A\n", {}, r"in\.deck:4: profile: missing 'file PREFIX' \(tables PREFIX\.csv and PREFIX_fits\.csv\)"),
     ("profile: recover as a percentage", HEAD + "profile p radial z bin 1 file p recover 95\n", {},
